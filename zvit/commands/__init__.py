@@ -1,0 +1,1 @@
+"""Sub-commands of the `zvit` command line, one module each."""

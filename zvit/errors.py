@@ -1,0 +1,19 @@
+"""Errors that are the user's to fix: shown as one line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class ZvitError(Exception):
+    """Base of every error zvit reports to a person."""
+
+
+class IntakeError(ZvitError):
+    """A submitted file cannot be read as a report; the message names the file and what is wrong."""
+
+    def __init__(self, source: str, problem: str, *, code: str = "INTAKE-FORMAT", row: str | None = None,
+                 column: str | None = None, value: str | None = None) -> None:
+        self.source, self.problem, self.code = source, problem, code
+        self.row, self.column, self.value = row, column, value
+        where = ", ".join(part for part in (row, f"column {column}" if column else None) if part)
+        found = f" (found {value!r})" if value is not None else ""
+        super().__init__(f"{source}: {problem}{' at ' + where if where else ''}{found}")

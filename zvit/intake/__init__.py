@@ -1,0 +1,96 @@
+"""Reading departments' report files (Word, Excel, CSV, text exports) into normalized reports."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zvit.errors import IntakeError
+from zvit.intake.blocks import Block
+from zvit.model import Report, SourceFormat
+from zvit.normalize.columns import Column
+from zvit.normalize.layout import RawReport, split_reports
+from zvit.normalize.lines import GridRow, read_table
+from zvit.normalize.report import build_report
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """A report as laid out in its file: the lines above the table, the table under its columns, the signature."""
+
+    header_lines: list[str]
+    columns: list[Column]
+    rows: list[GridRow]
+    footer_lines: list[str]
+
+
+_OLD_BINARY = {".doc": "Word 97-2003 (.doc)", ".xls": "Excel 97-2003 (.xls)"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def detect_format(path: Path) -> SourceFormat:
+    """The format of a file, from its content where the name could mislead."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_OLE_MAGIC) or suffix in _OLD_BINARY:
+        kind = _OLD_BINARY.get(suffix, "an old binary Office format")
+        raise IntakeError(path.name, f"{kind} is not supported: save it as .docx or .xlsx", code="INTAKE-FORMAT")
+    if head.startswith(b"PK") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    if suffix in (".docx", ".xlsx", ".xlsm"):
+        return "xlsx" if suffix != ".docx" else "docx"
+    if suffix == ".csv":
+        return "csv"
+    return "txt"
+
+
+def _reader(fmt: SourceFormat) -> Callable[[Path], list[list[Block]]]:
+    # Imported on demand: reading a CSV should not pay for python-docx or openpyxl.
+    if fmt == "docx":
+        from zvit.intake.docx_reader import read_docx
+
+        return read_docx
+    if fmt == "xlsx":
+        from zvit.intake.xlsx_reader import read_xlsx
+
+        return read_xlsx
+    if fmt == "csv":
+        from zvit.intake.csv_reader import read_csv
+
+        return read_csv
+    from zvit.intake.txt_reader import read_txt
+
+    return read_txt
+
+
+def read_raw_reports(path: Path) -> tuple[SourceFormat, list[RawReport]]:
+    """The format and every report found in a file, before interpretation."""
+    if not path.is_file():
+        raise IntakeError(path.name, "no such file", code="INTAKE-FORMAT")
+    fmt = detect_format(path)
+    streams = _reader(fmt)(path)
+    raws = [raw for stream in streams for raw in split_reports(stream)]
+    if not raws:
+        raise IntakeError(path.name, "no report table found (no header row with the report's columns)",
+                          code="INTAKE-NO-TABLE")
+    return fmt, raws
+
+
+def read_reports(path: Path) -> list[Report]:
+    """Every report in a file, normalized; an unreadable file raises IntakeError naming it."""
+    fmt, raws = read_raw_reports(path)
+    return [build_report(raw, path.name, fmt, index) for index, raw in enumerate(raws, start=1)]
+
+
+def read_layouts(path: Path) -> list[ReportLayout]:
+    """Every report in a file as laid out, rows lined up under their columns (to write it in another format)."""
+    _, raws = read_raw_reports(path)
+    return [ReportLayout(raw.header_lines, raw.columns, read_table(path.name, raw.rows, raw.columns, raw.width).grid,
+                         raw.footer_lines) for raw in raws]

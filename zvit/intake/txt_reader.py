@@ -1,0 +1,21 @@
+"""Text exports of Word reports: tab-separated table rows among plain paragraph lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zvit.intake.blocks import Block, Paragraph, Row
+from zvit.intake.encoding import decode
+from zvit.model import SourceLocation
+
+
+def read_txt(path: Path) -> list[list[Block]]:
+    """The file as one stream of blocks: a line with a tab is a table row, any other line a paragraph."""
+    blocks: list[Block] = []
+    for number, line in enumerate(decode(path).splitlines(), start=1):
+        location = SourceLocation(part="", row=number)
+        if "\t" in line:
+            blocks.append(Row(cells=tuple(line.split("\t")), location=location))
+        elif line.strip():
+            blocks.append(Paragraph(text=line, location=location))
+    return [blocks]

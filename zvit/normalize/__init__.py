@@ -1,0 +1,1 @@
+"""Turning the text of report cells and header lines into typed values."""

@@ -1,0 +1,80 @@
+"""Building the normalized `Report` from one report's raw parts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from zvit.catalogue import finding
+from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, Report, ReportLine, SourceFormat, Total
+from zvit.normalize.columns import UNIT_NAMES
+from zvit.normalize.header import read_header, read_signer
+from zvit.normalize.layout import RawReport
+from zvit.normalize.lines import LineDraft, TableContent, read_table
+from zvit.normalize.units import ColumnUnit, rescale_message, resolve_units
+
+_KOPECK = Decimal("0.01")
+
+
+def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> Report:
+    """Interpret one report: header fields, lines in hryvnias, the total, and what intake had to assume."""
+    table = read_table(source, raw.rows, raw.columns, raw.width)
+    header = read_header(raw.header_lines)
+    warnings = []
+    if header.title and header.title != header.title_raw:
+        warnings.append(finding("INTAKE-LATIN", found=header.title_raw, repaired=header.title))
+    sums = {f: sum((line.amounts.get(f) or Decimal(0) for line in table.lines), Decimal(0)) for f in MONEY_FIELDS}
+    units = resolve_units(raw.columns, raw.header_lines, sums, table.total)
+    headers = {c.field: c.header for c in raw.columns}
+    for unit in units.values():
+        if unit.rescaled and table.total:
+            message = rescale_message(unit, headers[unit.field], sums[unit.field], table.total[unit.field] or Decimal(0))
+            warnings.append(finding("INTAKE-UNIT-RESCALED", message=message, column=headers[unit.field],
+                                    location=table.total_location))
+        elif not unit.declared_in_header:
+            warnings.append(finding("INTAKE-UNIT-ASSUMED", column=headers[unit.field]))
+    refs = {c.field: str(c.index + 1) for c in raw.columns}
+    return Report(
+        source=source,
+        format=fmt,
+        index=index,
+        program=header.title,
+        period=header.period.code if header.period else None,
+        department=_department(table.lines, header.responsible_executors),
+        decisions=tuple(header.decisions),
+        responsible_executors=tuple(header.responsible_executors),
+        term=header.term,
+        signer=read_signer(raw.footer_lines),
+        units={f: UNIT_NAMES[u.lines] for f, u in units.items()},
+        rows=tuple(_line(draft, units, refs) for draft in table.lines),
+        total=_total(table, units),
+        warnings=tuple(warnings),
+    )
+
+
+def _line(draft: LineDraft, units: dict[str, ColumnUnit], refs: dict[str, str]) -> ReportLine:
+    amounts = {f: _hryvnias(draft.amounts.get(f), units[f].lines if f in units else None) for f in NUMBER_FIELDS}
+    texts = {f: (text or None) for f, text in draft.texts.items()}
+    return ReportLine(measure=draft.measure, sub_item=draft.sub_item, **texts, **amounts,
+                      notes=tuple(draft.notes), location=draft.location, columns=refs)
+
+
+def _total(table: TableContent, units: dict[str, ColumnUnit]) -> Total | None:
+    if table.total is None:
+        return None
+    amounts = {f: _hryvnias(table.total.get(f), units[f].total if f in units else None) for f in NUMBER_FIELDS}
+    return Total(**amounts, location=table.total_location)
+
+
+def _hryvnias(value: Decimal | None, scale: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    return (value * scale if scale is not None else value).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+
+
+def _department(lines: list[LineDraft], responsible: list[str]) -> str | None:
+    named = Counter(line.texts.get("executors", "").replace("\n", " ").strip() for line in lines)
+    named.pop("", None)
+    if named:
+        return named.most_common(1)[0][0]
+    return responsible[0] if len(responsible) == 1 else None
