@@ -1,0 +1,155 @@
+"""Submitted reports and what came with them: lines, measures, check results and notifications."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, text
+from sqlmodel import Field
+
+from models.base import WarehouseModel
+from models.types import MONEY, PERCENT
+
+#: Check outcome of a submission, kept for good in `check_status`.
+CHECK_STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "rejected")
+#: `status` is the check outcome while the submission is current, then 'superseded'.
+STATUSES: tuple[str, ...] = (*CHECK_STATUSES, "superseded")
+SEVERITIES: tuple[str, ...] = ("critical", "warning")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class Submission(WarehouseModel, table=True):
+    """One report from one file: who, what, when, how it checked, and which version it is."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("sha256", "report_index"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("check_status", CHECK_STATUSES), name="check_status"),
+        Index("ix_submission_slot", "slot"),
+        # exactly one current version per department + program + period
+        Index("uq_submission_current_slot", "slot", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        Index("ix_submission_department_id_program_id_period_id", "department_id", "program_id", "period_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_file: str
+    source_format: str = Field(max_length=10)
+    sha256: str = Field(max_length=64)
+    report_index: int
+    #: times are naive UTC on every engine; the city's time zone applies only when showing them
+    received_at: datetime = Field(sa_type=DateTime())
+    processed_at: datetime = Field(sa_type=DateTime())
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    program_id: int | None = Field(default=None, foreign_key="program.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    #: the names as written in the report, kept even when they resolve
+    department_name: str | None = None
+    program_title: str | None = None
+    period_code: str | None = None
+    #: department + program + period (codes, or the raw names when unresolved): versions count within it
+    slot: str
+    version: int
+    is_current: bool
+    status: str = Field(max_length=30)
+    check_status: str = Field(max_length=30)
+    superseded_by_id: int | None = Field(default=None, foreign_key="submission.id")
+    program_term: str | None = None
+    responsible_executors: str | None = None
+    signer_position: str | None = None
+    signer_name: str | None = None
+    total_planned: Decimal | None = Field(default=None, sa_type=MONEY)
+    total_annual: Decimal | None = Field(default=None, sa_type=MONEY)
+    total_financed: Decimal | None = Field(default=None, sa_type=MONEY)
+    total_percent: Decimal | None = Field(default=None, sa_type=PERCENT)
+
+
+class CitedDecision(WarehouseModel, table=True):
+    """A council decision as the report cites it (number may be missing)."""
+
+    __tablename__ = "cited_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    number: str | None = None
+    date: date
+
+
+class Measure(WarehouseModel, table=True):
+    """A program measure as a department numbers it in its reports."""
+
+    __tablename__ = "measure"
+    __table_args__ = (UniqueConstraint("program_id", "department_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id")
+    department_id: int = Field(foreign_key="department.id")
+    number: str
+    task: str | None = None
+
+
+class ReportLine(WarehouseModel, table=True):
+    """One row of a submitted report table, amounts in hryvnias."""
+
+    __tablename__ = "report_line"
+    __table_args__ = (UniqueConstraint("submission_id", "line_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", ondelete="CASCADE")
+    line_no: int
+    measure_id: int | None = Field(default=None, foreign_key="measure.id", index=True)
+    measure_number: str | None = None
+    sub_item: int = 0
+    task: str | None = None
+    content: str | None = None
+    term: str | None = None
+    executors: str | None = None
+    planned: Decimal | None = Field(default=None, sa_type=MONEY)
+    annual: Decimal | None = Field(default=None, sa_type=MONEY)
+    financed: Decimal | None = Field(default=None, sa_type=MONEY)
+    percent: Decimal | None = Field(default=None, sa_type=PERCENT)
+    info: str | None = None
+    notes: str | None = None
+    #: table number (Word), sheet name (Excel) or '' (CSV/text) and the 1-based row there
+    source_part: str | None = None
+    source_row: int | None = None
+
+
+class CheckResult(WarehouseModel, table=True):
+    """A finding about a submission: from intake, the data-quality gate or the warehouse itself."""
+
+    __tablename__ = "check_result"
+    __table_args__ = (CheckConstraint(_in("severity", SEVERITIES), name="severity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    rule_code: str
+    severity: str = Field(max_length=10)
+    origin: str = Field(max_length=20)
+    source_part: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    message: str
+
+
+class Notification(WarehouseModel, table=True):
+    """An email zvit sent: a receipt, a rejection notice or a reminder."""
+
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    recipient: str = Field(max_length=254)
+    subject: str
+    sent_at: datetime = Field(sa_type=DateTime())
+    message_id: str | None = None

@@ -1,0 +1,99 @@
+"""`zvit load FILE...`: read department files and store every report in the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zvit.commands._database import reports_errors
+from zvit.errors import ZvitError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from zvit.warehouse import LoadResult
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `load` to the command line."""
+    parser = subparsers.add_parser("load", help="read report files and store them in the warehouse")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
+    parser.add_argument("--received-at", type=received_at, default=None, metavar="ISO",
+                        help="when the files were received, e.g. 2022-10-07T09:30 (city time unless an offset "
+                             "is given; default: now)")
+    parser.set_defaults(func=run)
+
+
+def received_at(text: str) -> datetime:
+    """Parse --received-at; argparse shows the ValueError's message."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date and time: {text!r}") from None
+
+
+@reports_errors
+def run(args: argparse.Namespace) -> int:
+    """Load every report of every file; an unreadable file is reported and the others still load."""
+    # The warehouse is imported here, not at the top: `zvit parse` must not pay for it at start-up.
+    from zvit.warehouse import ensure_schema, make_engine
+    from zvit.warehouse.ingest import ingest_file
+
+    engine = make_engine()
+    try:
+        ensure_schema(engine)
+        _ensure_registry(engine)
+        moment = args.received_at or datetime.now(UTC)
+        failed = False
+        for path in args.files:
+            try:
+                ingested = ingest_file(engine, path, received_at=moment)
+            except (ZvitError, OSError) as error:
+                print(f"zvit: {error if isinstance(error, ZvitError) else _os_error(path, error)}", file=sys.stderr)
+                failed = True
+                continue
+            for item in ingested:
+                print(f"{path.name} #{item.report.index}: {describe(engine, item.result)}")
+    finally:
+        engine.dispose()
+    return 2 if failed else 0
+
+
+def _os_error(path: Path, error: OSError) -> str:
+    # name the file that failed: it may be one zvit itself needs rather than the one given
+    culprit = error.filename if error.filename is not None else path
+    return f"{path}: {error.strerror or error}" if str(culprit) == str(path) else f"{path}: {culprit}: {error.strerror}"
+
+
+def _ensure_registry(engine: Engine) -> None:
+    import models
+    from zvit.registry import load_registry
+    from zvit.settings import Settings
+    from zvit.warehouse import count_rows, sync_registry
+
+    # a fresh warehouse would reject every report as coming from an unknown department
+    if count_rows(engine, models.Department) == 0:
+        directory = Settings.from_env().registry_dir
+        sync_registry(engine, load_registry(directory))
+        print(f"registry loaded from {directory}")
+
+
+def describe(engine: Engine, result: LoadResult) -> str:
+    """One line: whose report for which period, and what happened to it."""
+    from zvit.warehouse import check_results
+
+    who = f"{result.department or '?'} {result.period or '?'}"
+    if result.already_loaded:
+        return f"{who}: already loaded (version {result.version}, {result.status})"
+    text = f"{who}: {result.status}, version {result.version}"
+    if result.superseded_version is not None:
+        text += f", supersedes version {result.superseded_version}"
+    elif not result.is_current:
+        text += ", older than the current version (kept as history)"
+    if result.status == "rejected":
+        reasons = [c.rule_code for c in check_results(engine, result.submission_id) if c.severity == "critical"]
+        text += f" ({', '.join(dict.fromkeys(reasons))})"
+    return text

@@ -1,0 +1,182 @@
+"""The registry's shape: programs, council decisions, departments and the reporting calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from zvit.registry.names import normalize_department, normalize_program
+from zvit.registry.periods import Period, default_deadline, parse_period, periods_of_year
+
+#: local@domain with a dotted domain of letters, digits and inner hyphens (no quoted or IP forms)
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+
+
+def _iso_date(value: Any) -> date:
+    # YAML gives a date for 2020-12-24; anything else (24.12.2020, 20201224, a datetime) is a mistake
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"bad date {value!r}: expected a real date written YYYY-MM-DD")
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value) or ".." in value:
+        raise ValueError(f"invalid email address {value!r}")
+    return value
+
+
+def _text_number(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _period_code(value: str) -> str:
+    parse_period(value)
+    return value
+
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Email = Annotated[str, AfterValidator(_email)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+DecisionNumber = Annotated[str, BeforeValidator(_text_number), StringConstraints(strip_whitespace=True, min_length=1)]
+PeriodCode = Annotated[str, AfterValidator(_period_code)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DecisionRef(_Entry):
+    """A decision named by its number and date."""
+
+    number: DecisionNumber
+    date: IsoDate
+
+
+class Program(_Entry):
+    """A city target program."""
+
+    code: Code
+    title: Text
+    full_title: Text | None = None
+    title_variants: tuple[Text, ...] = ()
+    first_year: Year
+    last_year: Year
+    approved_by: DecisionRef
+
+    @property
+    def periods(self) -> list[Period]:
+        """Every cumulative period of every year the program runs."""
+        return [period for year in range(self.first_year, self.last_year + 1) for period in periods_of_year(year)]
+
+
+class Convocation(_Entry):
+    """A council convocation and the date of its first session."""
+
+    code: Annotated[Text, StringConstraints(max_length=20)]
+    first_session: IsoDate
+
+
+class Decision(_Entry):
+    """A council decision that approves or amends programs."""
+
+    number: DecisionNumber
+    date: IsoDate
+    convocation: Text
+    approves: tuple[Code, ...] = ()
+    amends: tuple[Code, ...] = ()
+    summary: Text | None = None
+
+
+class Department(_Entry):
+    """A department (executive body) that reports on programs."""
+
+    code: Code
+    name: Text
+    name_variants: tuple[Text, ...] = ()
+    emails: tuple[Email, ...] = Field(min_length=1)
+    programs: tuple[Code, ...] = Field(min_length=1)
+    responsible_for: tuple[Code, ...] = ()
+
+    def is_responsible_for(self, program: str) -> bool:
+        """Whether the department is a responsible executor of the program."""
+        return program in self.responsible_for
+
+
+class Calendar(_Entry):
+    """When reports are due: a default rule plus per-period exceptions."""
+
+    deadline_day: int = Field(10, ge=1, le=31)
+    months_after_quarter: int = Field(1, ge=0, le=12)
+    overrides: dict[PeriodCode, IsoDate] = Field(default_factory=dict)
+
+    def deadline(self, period: Period | str) -> date:
+        """The last day a report for the period is on time."""
+        period = parse_period(period) if isinstance(period, str) else period
+        return self.overrides.get(period.code) or default_deadline(
+            period, day=self.deadline_day, months_after=self.months_after_quarter)
+
+
+class Registry(_Entry):
+    """Everything zvit knows about programs, decisions and departments."""
+
+    programs: tuple[Program, ...] = ()
+    convocations: tuple[Convocation, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    departments: tuple[Department, ...] = ()
+    calendar: Calendar = Field(default_factory=Calendar)
+
+    @cached_property
+    def _department_keys(self) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for department in self.departments:
+            for name in (department.code, department.name, *department.name_variants):
+                keys.setdefault(normalize_department(name), department.code)
+        return keys
+
+    @cached_property
+    def _program_keys(self) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for program in self.programs:
+            for title in (program.code, program.title, program.full_title, *program.title_variants):
+                if title:
+                    keys.setdefault(normalize_program(title), program.code)
+        return keys
+
+    def resolve_department(self, name: str | None) -> str | None:
+        """The code of the department a report names, or None if the name is not registered."""
+        return self._department_keys.get(normalize_department(name)) if name else None
+
+    def resolve_program(self, title: str | None) -> str | None:
+        """The code of the program a report names, or None if the title is not registered."""
+        return self._program_keys.get(normalize_program(title)) if title else None
+
+    def department(self, code: str) -> Department:
+        """The department with this code (KeyError if none)."""
+        for department in self.departments:
+            if department.code == code:
+                return department
+        raise KeyError(code)
+
+    def program(self, code: str) -> Program:
+        """The program with this code (KeyError if none)."""
+        for program in self.programs:
+            if program.code == code:
+                return program
+        raise KeyError(code)
+
+    def periods(self) -> list[Period]:
+        """Every period of every registered program, in order, without repeats."""
+        seen = {period.code: period for program in self.programs for period in program.periods}
+        return sorted(seen.values(), key=lambda period: (period.year, period.quarter))

@@ -1,0 +1,80 @@
+"""Read submissions back: current versions, the history of a slot, a submission's lines and findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+import models
+
+
+@contextmanager
+def _session(bind: Engine | Session) -> Iterator[Session]:
+    if isinstance(bind, Session):
+        yield bind
+    else:
+        with Session(bind, expire_on_commit=False) as session:
+            yield session
+
+
+def _all(bind: Engine | Session, query: Select[Any]) -> list[Any]:
+    with _session(bind) as session:
+        return list(session.scalars(query))
+
+
+def _for_slot(query: Select[Any], department: str | None, program: str | None, period: str | None) -> Select[Any]:
+    S = models.Submission
+    if department is not None:
+        query = query.join(models.Department, models.Department.id == S.department_id).where(
+            models.Department.code == department)
+    if program is not None:
+        query = query.join(models.Program, models.Program.id == S.program_id).where(models.Program.code == program)
+    if period is not None:
+        query = query.join(models.Period, models.Period.id == S.period_id).where(models.Period.code == period)
+    return query
+
+
+def current_submissions(bind: Engine | Session, *, department: str | None = None, program: str | None = None,
+                        period: str | None = None) -> list[models.Submission]:
+    """The current version of every slot (rejected ones included), optionally for one department/program/period."""
+    S = models.Submission
+    query = _for_slot(select(S).where(S.is_current), department, program, period)
+    return _all(bind, query.order_by(S.slot))
+
+
+def submission_history(bind: Engine | Session, *, department: str, program: str,
+                       period: str) -> list[models.Submission]:
+    """Every version a department submitted for a program and period, oldest first."""
+    S = models.Submission
+    query = _for_slot(select(S), department, program, period)
+    return _all(bind, query.order_by(S.version, S.id))
+
+
+def submission_lines(bind: Engine | Session, submission_id: int) -> list[models.ReportLine]:
+    """The lines of one submission in report order."""
+    L = models.ReportLine
+    return _all(bind, select(L).where(L.submission_id == submission_id).order_by(L.line_no))
+
+
+def check_results(bind: Engine | Session, submission_id: int) -> list[models.CheckResult]:
+    """The findings stored with one submission."""
+    C = models.CheckResult
+    return _all(bind, select(C).where(C.submission_id == submission_id).order_by(C.id))
+
+
+def count_rows(bind: Engine | Session, model: type[Any], *where: Any) -> int:
+    """How many rows of `model` match; for checks and summaries."""
+    from sqlalchemy import func
+
+    with _session(bind) as session:
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+__all__: Sequence[str] = ("check_results", "count_rows", "current_submissions", "submission_history",
+                          "submission_lines")
