@@ -15,7 +15,8 @@ from models.types import MONEY, PERCENT
 CHECK_STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "rejected")
 #: `status` is the check outcome while the submission is current, then 'superseded'.
 STATUSES: tuple[str, ...] = (*CHECK_STATUSES, "superseded")
-SEVERITIES: tuple[str, ...] = ("critical", "warning")
+#: critical rejects the submission, warning is loaded and shown, notice records a repair made at intake.
+SEVERITIES: tuple[str, ...] = ("critical", "warning", "notice")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -131,6 +132,7 @@ class CheckResult(WarehouseModel, table=True):
     rule_code: str
     severity: str = Field(max_length=10)
     origin: str = Field(max_length=20)
+    measure: str | None = None
     source_part: str | None = None
     row: int | None = None
     column: str | None = None

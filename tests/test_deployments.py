@@ -28,12 +28,12 @@ def test_deployment_entrypoint_loads_a_flow_that_takes_its_parameters(deployment
     assert deployment["description"].strip()
 
 
-def test_load_file_task_stores_a_file_without_a_prefect_server(warehouse_url: str, seed_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.load_inbox import load_file
+def test_check_and_store_task_runs_without_a_prefect_server(warehouse_url: str, seed_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.load_inbox import check_and_store
 
     monkeypatch.setenv("ZVIT_DATABASE_URL", warehouse_url)
-    lines = load_file.fn(seed_path)
+    lines = check_and_store.fn([seed_path], "2022-Q3", 1)
     assert lines == ["viddil-deputatskoi-diialnosti 2022-Q3: accepted_with_warnings",
                      "upravlinnia-zviazkiv 2022-Q3: accepted_with_warnings",
-                     "upravlinnia-zvernen 2022-Q3: accepted_with_warnings"]
+                     "upravlinnia-zvernen 2022-Q3: rejected"]

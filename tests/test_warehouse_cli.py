@@ -22,14 +22,15 @@ def test_load_into_a_fresh_sqlite_file_in_the_working_directory(
         f"registry loaded from {Path(__file__).resolve().parent.parent / 'registry'}",
         f"{name} #1: viddil-deputatskoi-diialnosti 2022-Q3: accepted_with_warnings, version 1",
         f"{name} #2: upravlinnia-zviazkiv 2022-Q3: accepted_with_warnings, version 1",
-        f"{name} #3: upravlinnia-zvernen 2022-Q3: accepted_with_warnings, version 1",
+        f"{name} #3: upravlinnia-zvernen 2022-Q3: rejected, version 1 "
+        "(REPORT-DECISION-UNKNOWN, REPORT-DECISION-WRONG-DATE)",
     ]
     assert (tmp_path / "zvit.db").is_file()
     assert main(["load", str(seed_path)]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"{name} #1: viddil-deputatskoi-diialnosti 2022-Q3: already loaded (version 1, accepted_with_warnings)",
         f"{name} #2: upravlinnia-zviazkiv 2022-Q3: already loaded (version 1, accepted_with_warnings)",
-        f"{name} #3: upravlinnia-zvernen 2022-Q3: already loaded (version 1, accepted_with_warnings)",
+        f"{name} #3: upravlinnia-zvernen 2022-Q3: already loaded (version 1, rejected)",
     ]
 
 

@@ -58,7 +58,8 @@ def test_loading_the_seed_twice_keeps_three_submissions_and_sixteen_lines(
     assert count_rows(warehouse, models.ReportLine) == 16
     assert sum(len(submission_lines(warehouse, s.id)) for s in current) == 16  # type: ignore[arg-type]
     assert len(view_rows(warehouse, "v_report_lines")) == 16
-    assert {(s.version, s.status, s.is_current) for s in current} == {(1, "accepted_with_warnings", True)}
+    # No gate ran: intake's repairs are notices, so every report is plainly accepted.
+    assert {(s.version, s.status, s.is_current) for s in current} == {(1, "accepted", True)}
 
 
 def test_views_totals_equal_the_parsed_sums_to_the_kopeck(warehouse: Engine, seed_reports: list[Report]) -> None:
@@ -107,8 +108,8 @@ def test_resubmitting_the_second_report_supersedes_it(warehouse: Engine, seed_pa
     history = submission_history(warehouse, department="upravlinnia-zviazkiv", program="efektyvna-vlada",
                                  period="2022-Q3")
     assert [(s.version, s.is_current, s.status, s.check_status, s.source_file) for s in history] == [
-        (1, False, "superseded", "accepted_with_warnings", seed_path.name),
-        (2, True, "accepted_with_warnings", "accepted_with_warnings", path.name),
+        (1, False, "superseded", "accepted", seed_path.name),
+        (2, True, "accepted", "accepted", path.name),
     ]
     assert history[0].superseded_by_id == history[1].id
     old_financed = [line.financed for line in submission_lines(warehouse, history[0].id)]  # type: ignore[arg-type]
@@ -142,8 +143,8 @@ def test_a_rejected_submission_is_stored_with_its_findings_and_never_counted(
     assert (result.status, result.is_current) == ("rejected", True)
     stored = check_results(warehouse, result.submission_id)
     assert [(c.origin, c.rule_code, c.severity) for c in stored] == [
-        ("intake", "INTAKE-LATIN", "warning"), ("intake", "INTAKE-UNIT-RESCALED", "warning"),
-        ("intake", "INTAKE-UNIT-RESCALED", "warning"), ("gate", "TOTAL-MISMATCH", "critical")]
+        ("intake", "INTAKE-LATIN", "notice"), ("intake", "INTAKE-UNIT-RESCALED", "notice"),
+        ("intake", "INTAKE-UNIT-RESCALED", "notice"), ("gate", "TOTAL-MISMATCH", "critical")]
     gate = stored[-1]
     assert (gate.row, gate.column, gate.value, gate.expected, gate.message) == (
         74, "8", "513537.84", "513637.84", "Сума рядків не дорівнює рядку «Всього»")
@@ -175,7 +176,7 @@ def test_an_unknown_department_is_kept_as_rejected_not_lost(warehouse: Engine, s
         assert (row.department_id, row.department_name, row.program_id is not None) == (
             None, "відділ невідомих справ", True)
     codes = [c.rule_code for c in check_results(warehouse, result.submission_id) if c.severity == "critical"]
-    assert codes == ["warehouse.unknown_department"]
+    assert codes == ["REPORT-DEPARTMENT-UNKNOWN"]
     assert len(submission_lines(warehouse, result.submission_id)) == 1
     assert view_rows(warehouse, "v_report_lines") == []
     again = load_report(warehouse, stranger, sha256=SEED_SHA, received_at=LATER)
@@ -187,7 +188,7 @@ def test_an_unknown_period_is_kept_as_rejected(warehouse: Engine, seed_reports: 
                          received_at=RECEIVED)
     assert result.status == "rejected"
     assert [c.rule_code for c in check_results(warehouse, result.submission_id) if c.severity == "critical"] == [
-        "warehouse.unknown_period"]
+        "REPORT-PERIOD-UNKNOWN"]
 
 
 def test_an_amount_too_large_for_numeric_14_2_rejects_instead_of_failing(
@@ -200,7 +201,7 @@ def test_an_amount_too_large_for_numeric_14_2_rejects_instead_of_failing(
     assert (line.annual, line.financed) == (Decimal("402700.00"), None)
     [problem] = [c for c in check_results(warehouse, result.submission_id) if c.severity == "critical"]
     assert (problem.rule_code, problem.column, problem.value) == (
-        "warehouse.value_out_of_range", "7", "10000000000000")
+        "LINE-VALUE-OUT-OF-RANGE", "7", "10000000000000")
 
 
 def test_naive_received_at_is_city_time_stored_as_utc(warehouse: Engine, seed_reports: list[Report]) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,18 +25,43 @@ class Rule:
     home: str
     message_uk: str
     message_en: str
+    #: for home `gx`: the expectation class, its arguments and the columns it is applied to
+    expectation: str | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    #: texts a rule's `detail_code` selects for the {detail} placeholder
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sql_path(self) -> Path | None:
+        """The rule's query file, for rules whose home is a file under sql/."""
+        return resource_dir("sql") / self.home.removeprefix("sql/") if self.home.startswith("sql/") else None
+
+
+@cache
+def _catalogue() -> dict[str, Any]:
+    return yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
 
 
 @cache
 def rules() -> dict[str, Rule]:
     """Every rule of the catalogue by code."""
-    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
-    return {code: Rule(code=code, **entry) for code, entry in data["rules"].items()}
+    return {code: Rule(code=code, **{**entry, "columns": tuple(entry.get("columns", ()))})
+            for code, entry in _catalogue()["rules"].items()}
+
+
+def column_name(field_name: str) -> str:
+    """The Ukrainian name of a report column, for messages."""
+    return _catalogue()["column_names"].get(field_name, field_name)
+
+
+def message(code: str, **params: Any) -> str:
+    """The Ukrainian message of one rule, its {placeholders} filled in."""
+    return rules()[code].message_uk.format(**params)
 
 
 def finding(code: str, *, location: SourceLocation | None = None, column: str | None = None,
             value: str | None = None, **params: Any) -> Finding:
-    """A finding of one catalogue rule, its Ukrainian message filled in from the parameters."""
-    rule = rules()[code]
-    message = rule.message_uk.format(column=column, value=value, **params)
-    return Finding(code=code, message=message, location=location, column=column, value=value)
+    """An intake finding of one catalogue rule, its Ukrainian message filled in from the parameters."""
+    return Finding(code=code, message=message(code, column=column, value=value, **params), location=location,
+                   column=column, value=value)

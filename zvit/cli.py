@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "zvit.commands.registry",
     "zvit.commands.db",
     "zvit.commands.load",
+    "zvit.commands.validate",
 )
 
 

@@ -19,13 +19,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+#: The `part` of a Word paragraph outside the tables; its `row` counts paragraphs.
+PARAGRAPH = "абзац"
+
+
 class SourceLocation(_Frozen):
     """Where a value was read: the table (or sheet) and the row as a person would count them."""
 
     part: str = Field(description="table number in a Word file, sheet name in Excel, '' for CSV/text")
-    row: int = Field(description="1-based row: table row, sheet row or file line")
+    row: int = Field(description="1-based row: table row, sheet row, file line, or paragraph")
 
     def __str__(self) -> str:
+        if self.part == PARAGRAPH:
+            return f"{PARAGRAPH} {self.row}"
         return f"{self.part}, рядок {self.row}" if self.part else f"рядок {self.row}"
 
 
@@ -93,6 +99,9 @@ class Report(_Frozen):
     period: str | None = Field(description="'2022-Q3': cumulative since 1 January")
     department: str | None = Field(description="the executor named in the rows")
     decisions: tuple[Decision, ...] = ()
+    #: where the header named the program and cited the decisions
+    title_location: SourceLocation | None = None
+    decisions_location: SourceLocation | None = None
     responsible_executors: tuple[str, ...] = ()
     term: str | None = None
     signer: Signer | None = None

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zvit.commands._database import reports_errors
-from zvit.errors import ZvitError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -19,8 +18,12 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `load` to the command line."""
-    parser = subparsers.add_parser("load", help="read report files and store them in the warehouse")
+    parser = subparsers.add_parser("load", help="read report files, check them and store them in the warehouse")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
+    parser.add_argument("--period", default=None, metavar="PERIOD",
+                        help="the period being collected, e.g. 2022-Q3: a report for another period is rejected")
+    parser.add_argument("--program", default=None, metavar="CODE",
+                        help="the program being collected: a report on another program is rejected")
     parser.add_argument("--received-at", type=received_at, default=None, metavar="ISO",
                         help="when the files were received, e.g. 2022-10-07T09:30 (city time unless an offset "
                              "is given; default: now)")
@@ -37,35 +40,24 @@ def received_at(text: str) -> datetime:
 
 @reports_errors
 def run(args: argparse.Namespace) -> int:
-    """Load every report of every file; an unreadable file is reported and the others still load."""
+    """Check and store every report of every file; an unreadable file is reported and the others still load."""
     # The warehouse is imported here, not at the top: `zvit parse` must not pay for it at start-up.
+    from zvit.submissions import process_files
     from zvit.warehouse import ensure_schema, make_engine
-    from zvit.warehouse.ingest import ingest_file
 
     engine = make_engine()
     try:
         ensure_schema(engine)
         _ensure_registry(engine)
-        moment = args.received_at or datetime.now(UTC)
-        failed = False
-        for path in args.files:
-            try:
-                ingested = ingest_file(engine, path, received_at=moment)
-            except (ZvitError, OSError) as error:
-                print(f"zvit: {error if isinstance(error, ZvitError) else _os_error(path, error)}", file=sys.stderr)
-                failed = True
-                continue
-            for item in ingested:
-                print(f"{path.name} #{item.report.index}: {describe(engine, item.result)}")
+        batch = process_files(engine, args.files, received_at=args.received_at or datetime.now(UTC),
+                              period=args.period, program=args.program)
+        for problem in batch.unreadable:
+            print(f"zvit: {problem.message}", file=sys.stderr)
+        for item in batch.checked:
+            print(f"{item.submitted.path.name} #{item.submitted.report.index}: {describe(engine, item.result)}")
     finally:
         engine.dispose()
-    return 2 if failed else 0
-
-
-def _os_error(path: Path, error: OSError) -> str:
-    # name the file that failed: it may be one zvit itself needs rather than the one given
-    culprit = error.filename if error.filename is not None else path
-    return f"{path}: {error.strerror or error}" if str(culprit) == str(path) else f"{path}: {culprit}: {error.strerror}"
+    return 2 if batch.unreadable else 0
 
 
 def _ensure_registry(engine: Engine) -> None:

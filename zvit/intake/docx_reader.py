@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 
 from zvit.intake.blocks import Block, Paragraph, Row
 from zvit.intake.ooxml import open_package
-from zvit.model import SourceLocation
+from zvit.model import PARAGRAPH, SourceLocation
 
 #: Tables narrower than this are layout (signatures, approval stamps), read as paragraphs.
 _MIN_REPORT_COLUMNS = 5
@@ -25,7 +25,7 @@ def read_docx(path: Path) -> list[list[Block]]:
             paragraphs += 1
             text = element.text
             if text.strip():
-                blocks.append(Paragraph(text=text, location=SourceLocation(part="абзац", row=paragraphs)))
+                blocks.append(Paragraph(text=text, location=SourceLocation(part=PARAGRAPH, row=paragraphs)))
         elif element.tag == _TBL:
             tables += 1
             blocks.extend(_table_blocks(element, tables))

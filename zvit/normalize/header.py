@@ -33,6 +33,9 @@ class HeaderFields:
     decisions: list[Decision] = field(default_factory=list)
     responsible_executors: list[str] = field(default_factory=list)
     term: str | None = None
+    #: indexes of the lines that named the program and cited the decisions
+    title_line: int | None = None
+    decisions_line: int | None = None
 
 
 def read_header(lines: list[str]) -> HeaderFields:
@@ -42,10 +45,14 @@ def read_header(lines: list[str]) -> HeaderFields:
     decisions_at = next((i for i, line in enumerate(lines) if _DECISIONS_START.search(line)
                          and re.search(r"затвердж|номер|дата|№|\d\.\d\d\.\d{4}", line, re.IGNORECASE)), None)
     title_lines = lines[:decisions_at] if decisions_at is not None else lines
-    fields.title_raw = _program_title(title_lines) or _program_title(lines)
+    fields.title_line = _program_title_line(title_lines)
+    if fields.title_line is None:
+        fields.title_line = _program_title_line(lines)
+    fields.title_raw = _program_title(lines[fields.title_line]) if fields.title_line is not None else None
     if fields.title_raw:
         fields.title = repair_latin(fields.title_raw) if has_latin_in_cyrillic(fields.title_raw) else fields.title_raw
     fields.period = find_period(" ".join(title_lines)) or find_period(" ".join(lines))
+    fields.decisions_line = decisions_at
     if decisions_at is not None:
         section = [lines[decisions_at]]
         for line in lines[decisions_at + 1:]:
@@ -65,17 +72,18 @@ def read_header(lines: list[str]) -> HeaderFields:
     return fields
 
 
-def _program_title(lines: list[str]) -> str | None:
-    for line in lines:
-        if "програм" not in line.lower():
-            continue
-        quoted = _QUOTED.search(line)
-        if quoted:
-            return collapse_spaces(quoted.group(1))
-        named = _PROGRAM.search(line)
-        if named:
-            return collapse_spaces(named["title"]).rstrip(".")
-    return None
+def _program_title_line(lines: list[str]) -> int | None:
+    return next((i for i, line in enumerate(lines) if _program_title(line)), None)
+
+
+def _program_title(line: str) -> str | None:
+    if "програм" not in line.lower():
+        return None
+    quoted = _QUOTED.search(line)
+    if quoted:
+        return collapse_spaces(quoted.group(1))
+    named = _PROGRAM.search(line)
+    return collapse_spaces(named["title"]).rstrip(".") if named else None
 
 
 def split_units(text: str) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from zvit.intake.blocks import Block, Paragraph, Row
+from zvit.model import SourceLocation
 from zvit.normalize.columns import Column, header_columns, is_numbering_row, merge_header_levels
 from zvit.normalize.text import collapse_spaces
 
@@ -24,6 +25,8 @@ class RawReport:
     """One report's parts before interpretation: header text, table header and body rows, footer text."""
 
     header_lines: list[str]
+    #: where each header line stands in the file, in step with header_lines
+    header_locations: list[SourceLocation]
     columns: list[Column]
     width: int
     rows: list[Row]
@@ -98,10 +101,11 @@ def detect_header(blocks: list[Block], index: int) -> tuple[list[Column], int] |
     return (single, 1) if single else None
 
 
-def _cut(blocks: list[Block], start: int, header: int, depth: int, end: int, columns: list[Column],
+def _cut(blocks: list[Block], start: int, header_at: int, depth: int, end: int, columns: list[Column],
          width: int) -> RawReport:
-    header_lines = [text for text in (block_text(b) for b in blocks[start:header]) if text]
-    body = blocks[header + depth:end]
+    header = [(text, b.location) for b in blocks[start:header_at] if (text := block_text(b))]
+    header_lines = [text for text, _ in header]
+    body = blocks[header_at + depth:end]
     last_row = max((i for i, b in enumerate(body) if isinstance(b, Row) and block_text(b)), default=-1)
     rows: list[Row] = []
     footer: list[str] = []
@@ -130,4 +134,5 @@ def _cut(blocks: list[Block], start: int, header: int, depth: int, end: int, col
         rows.append(block)
         if is_total_row(block):
             in_footer = True
-    return RawReport(header_lines=header_lines, columns=columns, width=width, rows=rows, footer_lines=footer)
+    return RawReport(header_lines=header_lines, header_locations=[location for _, location in header],
+                     columns=columns, width=width, rows=rows, footer_lines=footer)

@@ -6,7 +6,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from zvit.catalogue import finding
-from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, Report, ReportLine, SourceFormat, Total
+from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, Report, ReportLine, SourceFormat, SourceLocation, Total
 from zvit.normalize.columns import UNIT_NAMES
 from zvit.normalize.header import read_header, read_signer
 from zvit.normalize.layout import RawReport
@@ -42,6 +42,8 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
         period=header.period.code if header.period else None,
         department=_department(table.lines, header.responsible_executors),
         decisions=tuple(header.decisions),
+        title_location=_at(raw, header.title_line),
+        decisions_location=_at(raw, header.decisions_line),
         responsible_executors=tuple(header.responsible_executors),
         term=header.term,
         signer=read_signer(raw.footer_lines),
@@ -78,3 +80,7 @@ def _department(lines: list[LineDraft], responsible: list[str]) -> str | None:
     if named:
         return named.most_common(1)[0][0]
     return responsible[0] if len(responsible) == 1 else None
+
+
+def _at(raw: RawReport, line: int | None) -> SourceLocation | None:
+    return raw.header_locations[line] if line is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -38,6 +39,13 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         raise ZvitError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
     options.setdefault("pool_pre_ping", True)
     return create_engine(parsed, **options)
+
+
+def warehouse_exists(url: str | None = None) -> bool:
+    """False for an SQLite file that does not exist yet (connecting would create it), True otherwise."""
+    parsed = make_url(database_url(url))
+    database = parsed.database or ""
+    return parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or Path(database).exists()
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -19,7 +19,8 @@ import models
 from zvit.model import Report
 from zvit.settings import Settings
 from zvit.warehouse import findings as codes
-from zvit.warehouse.findings import CheckFinding, status_for
+from zvit.catalogue import rules
+from zvit.warehouse.findings import CheckFinding, catalogued, status_for
 from zvit.warehouse.resolve import Resolution, resolve_report
 from zvit.warehouse.schema import ensure_schema
 from zvit.warehouse.supersede import settle_slot
@@ -114,8 +115,11 @@ def _load(session: Session, report: Report, sha256: str, received: datetime,
     if existing is not None:
         return _already_loaded(session, existing)
     lines, value_findings = _line_values(report)
-    stored = [*(("intake", f) for f in _intake_findings(report)), *(("gate", f) for f in findings),
-              *(("warehouse", f) for f in (*resolution.findings, *value_findings))]
+    gated = {finding.rule_code for finding in findings}
+    # The gate checks department, program and period too; where it ran, its findings stand alone.
+    resolved = [f for f in resolution.findings if f.rule_code not in gated]
+    stored = [*(("intake", f) for f in intake_findings(report)), *(("gate", f) for f in findings),
+              *(("warehouse", f) for f in (*resolved, *value_findings))]
     check_status = status_for(finding.severity for _, finding in stored)
     submission = _new_submission(report, resolution, sha256, received, check_status)
     session.add(submission)
@@ -135,8 +139,9 @@ def _load(session: Session, report: Report, sha256: str, received: datetime,
                       report.period, previous.id if previous else None, previous.version if previous else None)
 
 
-def _intake_findings(report: Report) -> list[CheckFinding]:
-    return [CheckFinding(rule_code=w.code, severity="warning", message=w.message,
+def intake_findings(report: Report) -> list[CheckFinding]:
+    """What intake noticed while reading the report, as findings with their catalogue severity."""
+    return [CheckFinding(rule_code=w.code, severity=rules()[w.code].severity, message=w.message,  # type: ignore[arg-type]
                          row=w.location.row if w.location else None, column=w.column, value=w.value,
                          part=(w.location.part or None) if w.location else None) for w in report.warnings]
 
@@ -179,16 +184,15 @@ def _line_values(report: Report) -> tuple[list[dict[str, Any]], list[CheckFindin
         for field in _LIMITS:
             value: Decimal | None = getattr(line, field)
             if value is not None and _fits(value, field) is None:
-                problems.append(CheckFinding(codes.VALUE_OUT_OF_RANGE, "critical",
-                                             f"{field} is too large to store", row=line.location.row,
-                                             column=line.columns.get(field, field), value=format(value, "f"),
-                                             part=line.location.part or None))
+                problems.append(catalogued(codes.VALUE_OUT_OF_RANGE, measure=line.measure, row=line.location.row,
+                                           column=line.columns.get(field, field), value=format(value, "f"),
+                                           part=line.location.part or None))
                 value = None
             elif value is not None and value.quantize(_KOPECK) != value:
-                problems.append(CheckFinding(codes.VALUE_ROUNDED, "warning", f"{field} rounded to 2 decimal places",
-                                             row=line.location.row, column=line.columns.get(field, field),
-                                             value=format(value, "f"), expected=format(value.quantize(_KOPECK), "f"),
-                                             part=line.location.part or None))
+                problems.append(catalogued(codes.VALUE_ROUNDED, measure=line.measure, row=line.location.row,
+                                           column=line.columns.get(field, field), value=format(value, "f"),
+                                           expected=format(value.quantize(_KOPECK), "f"),
+                                           part=line.location.part or None))
             row[field] = value
         rows.append(row)
     return rows, problems
@@ -237,5 +241,5 @@ def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]])
 
 def _check_row(submission_id: int | None, origin: str, finding: CheckFinding) -> dict[str, Any]:
     return {"submission_id": submission_id, "rule_code": finding.rule_code, "severity": finding.severity,
-            "origin": origin, "source_part": finding.part, "row": finding.row, "column": finding.column,
+            "origin": origin, "measure": finding.measure, "source_part": finding.part, "row": finding.row, "column": finding.column,
             "value": finding.value, "expected": finding.expected, "message": finding.message}

@@ -13,7 +13,7 @@ import models
 from zvit.model import Report
 from zvit.registry import normalize_department, normalize_program
 from zvit.warehouse import findings as codes
-from zvit.warehouse.findings import CheckFinding
+from zvit.warehouse.findings import CheckFinding, catalogued
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,13 @@ def resolve_report(session: Session, report: Report) -> Resolution:
         if report.period else None
     problems: list[CheckFinding] = []
     if department is None:
-        problems.append(CheckFinding(codes.UNKNOWN_DEPARTMENT, "critical",
-                                     f"department not in the registry: {report.department!r}",
-                                     column="executors", value=report.department))
+        problems.append(catalogued(codes.UNKNOWN_DEPARTMENT, value=report.department or ""))
     if program is None:
-        problems.append(CheckFinding(codes.UNKNOWN_PROGRAM, "critical",
-                                     f"program not in the registry: {report.program!r}", value=report.program))
+        problems.append(catalogued(codes.UNKNOWN_PROGRAM, value=report.program or ""))
     if period is None:
-        problems.append(CheckFinding(codes.UNKNOWN_PERIOD, "critical",
-                                     f"period is not one of the registered programs' periods: {report.period!r}",
-                                     value=report.period))
+        problems.append(catalogued(codes.UNKNOWN_PERIOD, value=report.period or ""))
     if department is not None and program is not None and not _executes(session, department.id, program.id):
-        problems.append(CheckFinding(codes.NOT_AN_EXECUTOR, "warning",
-                                     f"department {department.code} is not registered as an executor of "
-                                     f"program {program.code}", value=report.department))
+        problems.append(catalogued(codes.NOT_AN_EXECUTOR, value=report.department, expected=program.title))
     department_key = department.code if department else "?" + normalize_department(report.department or "")
     program_key = program.code if program else "?" + normalize_program(report.program or "")
     period_key = period.code if period else "?" + (report.period or "").strip()

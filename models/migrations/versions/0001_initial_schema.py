@@ -187,13 +187,14 @@ def upgrade() -> None:
     sa.Column('rule_code', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('measure', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('source_part', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('row', sa.Integer(), nullable=True),
     sa.Column('column', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('expected', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('message', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.CheckConstraint("severity IN ('critical', 'warning')", name=op.f('ck_check_result_severity')),
+    sa.CheckConstraint("severity IN ('critical', 'warning', 'notice')", name=op.f('ck_check_result_severity')),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_check_result_submission_id_submission'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_check_result'))
     )

@@ -1,0 +1,83 @@
+"""The gate on the seed's three real reports, with the shipped registry (issue 4's «Done when»)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from zvit.model import Report
+from zvit.quality import check_reports
+from zvit.registry import load_registry
+from zvit.submissions import process_files
+from zvit.warehouse import check_results, current_submissions
+from zvit.warehouse.findings import CheckFinding, status_for
+from zvit.warehouse.load import intake_findings
+
+
+@pytest.fixture(scope="module")
+def seed_findings(seed_reports: list[Report]) -> list[list[CheckFinding]]:
+    return check_reports(seed_reports, registry=load_registry(), period="2022-Q3", program="efektyvna-vlada")
+
+
+def summary(found: list[CheckFinding]) -> list[tuple[str, str | None, str | None, str | None]]:
+    return [(f.rule_code, f.measure, f.value, f.expected) for f in found]
+
+
+def test_first_report_is_accepted_with_percent_and_omission_warnings(seed_findings) -> None:  # noqa: ANN001
+    assert summary(seed_findings[0]) == [
+        ("ROW-PERCENT-MISMATCH", "1", "100,00%", "0,00%"),
+        ("ROW-PERCENT-MISMATCH", "2", "100,00%", "80,00%"),
+        ("ROW-PERCENT-MISMATCH", "3", "100,00%", "53,47%"),
+        ("ROW-PERCENT-MISMATCH", "4", "25,00%", "24,04%"),
+        ("ROW-PERCENT-MISMATCH", "5", "25,00%", "26,26%"),
+        ("REPORT-DECISION-OMITTED", None, None, "№279 від 23.09.2021, №381 від 24.12.2021"),
+    ]
+    assert status_for(f.severity for f in seed_findings[0]) == "accepted_with_warnings"
+
+
+def test_second_report_has_one_warning_once_its_units_are_reconciled(seed_findings, seed_reports) -> None:  # noqa: ANN001
+    assert summary(seed_findings[1]) == [("REPORT-DECISION-NO-NUMBER", None, "02.09.2022", "№558 від 02.09.2022")]
+    # What intake repaired is recorded as notices, which change no status.
+    assert {f.severity for f in intake_findings(seed_reports[1])} == {"notice"}
+    assert status_for(f.severity for f in [*intake_findings(seed_reports[1]), *seed_findings[1]]) == (
+        "accepted_with_warnings")
+
+
+def test_third_report_is_rejected_for_its_decisions(seed_findings) -> None:  # noqa: ANN001
+    found = seed_findings[2]
+    critical = [f for f in found if f.severity == "critical"]
+    assert summary(critical) == [
+        ("REPORT-DECISION-UNKNOWN", None, "№1430 від 02.12.2020",
+         "№31 від 24.12.2020, №279 від 23.09.2021, №381 від 24.12.2021, №558 від 02.09.2022"),
+        ("REPORT-DECISION-WRONG-DATE", None, "№279 від 23.09.2022", "23.09.2021"),
+    ]
+    assert "датоване раніше першої сесії скликання (03.12.2020)" in critical[0].message
+    assert ("ROW-PERCENT-MISMATCH", "1", "64,00%", "37,82%") in summary(found)
+    assert status_for(f.severity for f in found) == "rejected"
+
+
+def test_loading_the_seed_stores_each_verdict_with_its_findings(warehouse: Engine, seed_path: Path) -> None:
+    batch = process_files(warehouse, [seed_path], period="2022-Q3")
+    assert [item.result.status for item in batch.checked] == ["accepted_with_warnings", "accepted_with_warnings",
+                                                            "rejected"]
+    rejected = batch.checked[2].result
+    stored = {(c.rule_code, c.origin, c.severity) for c in check_results(warehouse, rejected.submission_id)}
+    assert ("REPORT-DECISION-WRONG-DATE", "gate", "critical") in stored
+    assert ("INTAKE-LATIN", "intake", "notice") in stored
+    assert len(current_submissions(warehouse)) == 3
+
+
+def test_a_report_financing_more_than_its_annual_volume_is_rejected(warehouse: Engine, seed_path: Path,
+                                                                  tmp_path: Path) -> None:
+    # Regression for issue 4: measure 2 of the first report says 92,8 financed of 116,0; make it 160,0.
+    text = seed_path.read_text(encoding="utf-8").replace("\t116,0\t92,8\t", "\t116,0\t160,0\t")
+    path = tmp_path / "overspent.txt"
+    path.write_text(text, encoding="utf-8")
+    first = process_files(warehouse, [path], period="2022-Q3").checked[0]
+    assert first.result.status == "rejected"
+    found = next(f for f in first.findings if f.rule_code == "ROW-FINANCED-GT-ANNUAL")
+    assert (found.measure, found.row, found.column, found.value, found.expected) == (
+        "2", 23, "8", "160\u00a0000,00", "116\u00a0000,00")
+    assert "на 44\u00a0000,00 грн" in found.message

@@ -1,0 +1,135 @@
+"""Running the gate: stage a batch, validate it in one Great Expectations run, map failures back to cells."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from zvit.catalogue import column_name, rules
+from zvit.model import Report
+from zvit.normalize.numbers import format_uk
+from zvit.quality.staging import HistoryMeasure, stage
+from zvit.quality.suite import LINE_KEY, build_suite
+from zvit.registry import Registry
+from zvit.warehouse.findings import CheckFinding, catalogued
+
+log = logging.getLogger(__name__)
+_HUNDRED = Decimal(100)
+
+
+class GateError(RuntimeError):
+    """The gate itself failed (a rule raised inside Great Expectations): our error, never the department's."""
+
+
+def check_reports(reports: Sequence[Report], *, registry: Registry, period: str | None = None,
+                  program: str | None = None, history: Iterable[HistoryMeasure] = ()) -> list[list[CheckFinding]]:
+    """Every finding of every report, in the order of `reports`, from one validation of the whole batch."""
+    if not reports:
+        return []
+    with tempfile.TemporaryDirectory(prefix="zvit-gate-") as folder:
+        database = Path(folder) / "stage.db"
+        stage(database, reports, registry, period=period, program=program, history=history)
+        results = _validate(database)
+        lines = _staged_lines(database)
+    findings: list[list[CheckFinding]] = [[] for _ in reports]
+    for result in results:
+        meta = result.expectation_config.meta or {}
+        failure = _raised(result.exception_info or {})
+        if failure is not None:
+            raise GateError(f"rule {meta.get('rule')} failed to run: {failure}")
+        if result.success:
+            continue
+        for key, finding in _findings(meta, result.result, lines):
+            findings[key].append(finding)
+    return findings
+
+
+def _validate(database: Path) -> list[Any]:
+    # Imported here: Great Expectations costs seconds to import, and only the gate needs it.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_sqlite("stage", connection_string=f"sqlite:///{database}")
+    batch = source.add_table_asset("lines", table_name="line").add_batch_definition_whole_table("batch")
+    suite = context.suites.add(build_suite(gx, "zvit-gate"))
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name="gate", data=batch, suite=suite))
+    run = definition.run(result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE_KEY]})
+    return list(run.results)
+
+
+def _raised(info: dict[str, Any]) -> str | None:
+    """The message of an exception Great Expectations caught, whether reported flat or per metric."""
+    reports = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    for report in reports:
+        if report.get("raised_exception"):
+            return str(report.get("exception_message") or "unknown error")
+    return None
+
+
+def _staged_lines(database: Path) -> dict[int, dict[str, Any]]:
+    connection = sqlite3.connect(database)
+    connection.row_factory = sqlite3.Row
+    try:
+        return {row["line_id"]: dict(row) for row in connection.execute("SELECT * FROM line")}
+    finally:
+        connection.close()
+
+
+def _findings(meta: dict[str, Any], result: dict[str, Any],
+              lines: dict[int, dict[str, Any]]) -> Iterable[tuple[int, CheckFinding]]:
+    rule = rules()[meta["rule"]]
+    if rule.home == "gx":
+        column = meta["column"]
+        for index in result.get("unexpected_index_list") or []:
+            line = lines[index[LINE_KEY]]
+            yield line["report_key"], _line_finding(rule.code, line, column)
+        return
+    rows = result.get("details", {}).get("unexpected_rows") or []
+    if result.get("observed_value", 0) > len(rows):
+        raise GateError(f"rule {rule.code} returned more failing rows than Great Expectations passed on")
+    for row in rows:
+        yield row["report_key"], _row_finding(rule.code, row)
+
+
+def _line_finding(code: str, line: dict[str, Any], column: str) -> CheckFinding:
+    """A finding of a Great Expectations rule about one cell of a staged line."""
+    other = {"annual": "planned"}.get(column)
+    return catalogued(code, measure=line["measure"], row=line["row"], part=line["part"] or None,
+                      column=line.get(f"col_{column}") or column_name(column),
+                      value=_money(line.get(column)), expected=_money(line.get(other)) if other else None,
+                      detail=column_name(column))
+
+
+def _row_finding(code: str, row: dict[str, Any]) -> CheckFinding:
+    """A finding of a SQL rule from one row it returned."""
+    values = {name: _shown(row, name) for name in ("value", "expected", "difference")}
+    detail = row.get("detail") or ""
+    details = rules()[code].details
+    if row.get("detail_code") in details:
+        detail = details[row["detail_code"]].format(detail_value=row.get("detail_value") or "")
+    return catalogued(code, measure=row.get("measure"), row=row.get("row"), part=row.get("part") or None,
+                      column=row.get("column_ref"), detail=detail, **values)
+
+
+def _shown(row: dict[str, Any], name: str) -> str | None:
+    """A rule's value as a department reads it: money in hryvnias, percents with a % sign."""
+    if row.get(f"{name}_kop") is not None:
+        return _money(row[f"{name}_kop"])
+    if row.get(f"{name}_pct") is not None:
+        points = format_uk(Decimal(int(row[f"{name}_pct"])) / _HUNDRED)
+        return points if name == "difference" else f"{points}%"  # a gap is in percentage points
+    value = row.get(name)
+    return None if value is None else str(value)
+
+
+def _money(kopecks: int | float | None) -> str | None:
+    return None if kopecks is None else format_uk(Decimal(int(kopecks)) / _HUNDRED)

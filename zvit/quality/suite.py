@@ -1,0 +1,35 @@
+"""Building the Great Expectations suite from the rule catalogue: one expectation per rule and column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zvit.catalogue import Rule, rules
+
+#: Every expectation reports the staged line's key, so a failure maps back to its report and source row.
+LINE_KEY = "line_id"
+
+
+def gate_rules() -> list[Rule]:
+    """The catalogue's rules the gate runs: its Great Expectations and SQL homes."""
+    return [rule for rule in rules().values() if rule.home == "gx" or rule.sql_path is not None]
+
+
+def build_suite(gx: Any, name: str) -> Any:
+    """A fresh suite (an expectation belongs to one suite only); each expectation's meta names its rule."""
+    import great_expectations.expectations as gxe
+
+    suite = gx.ExpectationSuite(name=name)
+    for rule in gate_rules():
+        if rule.sql_path is not None:
+            query = rule.sql_path.read_text(encoding="utf-8")
+            suite.add_expectation(gxe.UnexpectedRowsExpectation(
+                unexpected_rows_query=query, description=rule.message_en, meta={"rule": rule.code}))
+            continue
+        expectation = getattr(gxe, rule.expectation)
+        for column in rule.columns:
+            arguments = dict(rule.kwargs)
+            if "column_A" not in arguments:
+                arguments["column"] = column
+            suite.add_expectation(expectation(**arguments, meta={"rule": rule.code, "column": column}))
+    return suite

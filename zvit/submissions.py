@@ -1,0 +1,122 @@
+"""Taking in a batch of department files: read each, check all in one gate run, store each report."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from zvit.errors import ZvitError
+from zvit.intake import read_reports
+from zvit.model import Report
+from zvit.normalize.periods import PeriodError, parse_period_code
+from zvit.quality import check_reports
+from zvit.registry import Registry, load_registry
+from zvit.warehouse.findings import CheckFinding
+from zvit.warehouse.history import measure_history
+from zvit.warehouse.load import LoadResult, load_report
+
+#: File types departments send; anything else in an inbox is left alone.
+SUBMISSION_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One report of a received file."""
+
+    path: Path
+    sha256: str
+    report: Report
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that could not be read as a report, and why (one line naming the file)."""
+
+    path: Path
+    message: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A report with the gate's findings and, once stored, what storing it did."""
+
+    submitted: Submitted
+    findings: list[CheckFinding]
+    result: LoadResult | None = None
+
+
+@dataclass
+class Batch:
+    """What became of every file of a batch."""
+
+    checked: list[Checked] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes: the same file loaded twice is recognized by it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """The submission files in an inbox folder, oldest first, so a newer file supersedes an older one."""
+    if not folder.is_dir():
+        return []
+    files = (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES)
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def read_files(paths: Iterable[Path]) -> tuple[list[Submitted], list[Unreadable]]:
+    """Every report of every file; a file that cannot be read is set aside and never stops the others."""
+    submitted: list[Submitted] = []
+    unreadable: list[Unreadable] = []
+    for path in paths:
+        try:
+            sha256 = file_sha256(path)
+            submitted += [Submitted(path, sha256, report) for report in read_reports(path)]
+        except ZvitError as error:
+            unreadable.append(Unreadable(path, str(error)))
+        except OSError as error:
+            unreadable.append(Unreadable(path, f"{path.name}: {error.strerror or error}"))
+    return submitted, unreadable
+
+
+def check(submitted: Sequence[Submitted], *, registry: Registry, period: str | None = None,
+          program: str | None = None, engine: Engine | None = None) -> list[Checked]:
+    """Run the gate once over the whole batch, against the warehouse's earlier periods when there is one."""
+    years = {_year(s.report.period) for s in submitted} - {None}
+    history = measure_history(engine, years) if engine is not None and years else []
+    findings = check_reports([s.report for s in submitted], registry=registry, period=period, program=program,
+                             history=history)
+    return [Checked(item, found) for item, found in zip(submitted, findings, strict=True)]
+
+
+def process_files(engine: Engine, paths: Iterable[Path], *, received_at: datetime | None = None,
+                  registry: Registry | None = None, period: str | None = None,
+                  program: str | None = None) -> Batch:
+    """Read, check and store a batch; each file counts as received at `received_at` or else its modification time."""
+    registry = registry or load_registry()
+    submitted, unreadable = read_files(paths)
+    batch = Batch(unreadable=unreadable)
+    for item in check(submitted, registry=registry, period=period, program=program, engine=engine):
+        moment = received_at or datetime.fromtimestamp(item.submitted.path.stat().st_mtime, tz=UTC)
+        result = load_report(engine, item.submitted.report, sha256=item.submitted.sha256, received_at=moment,
+                             findings=item.findings)
+        batch.checked.append(Checked(item.submitted, item.findings, result))
+    return batch
+
+
+def _year(period: str | None) -> int | None:
+    try:
+        return parse_period_code(period).year if period else None
+    except PeriodError:
+        return None
