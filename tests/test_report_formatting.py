@@ -1,0 +1,116 @@
+"""Ukrainian numbers, dates and titles in the report, and the chart layout."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zvit.normalize.numbers import parse_number
+from zvit.normalize.periods import Period
+from zvit.report.charts import ChartItem, axis_scale, bar_chart
+from zvit.report.formatting import HRYVNIAS, THOUSANDS, amount, number, ratio, round_half_up, uk_date, uk_datetime
+from zvit.report.texts import period_phrase, severity_label, status_label, title
+from zvit.templating import environment
+
+NBSP = "\u00a0"
+
+
+def test_amounts_are_grouped_with_no_break_spaces_and_a_decimal_comma() -> None:
+    assert amount(Decimal("2080000"), HRYVNIAS) == f"2{NBSP}080{NBSP}000,00"
+    assert amount(Decimal("716337.84"), HRYVNIAS) == f"716{NBSP}337,84"
+    assert amount(Decimal("716337.84"), THOUSANDS) == "716,3"
+    assert amount(Decimal("4580000"), THOUSANDS) == f"4{NBSP}580,0"
+    assert amount(None, THOUSANDS) == ""
+    assert amount(Decimal("-1234.5"), HRYVNIAS) == f"-1{NBSP}234,50"
+
+
+@pytest.mark.parametrize(("value", "places", "shown"), [
+    ("0.125", 2, "0,13"),     # banker's rounding would give 0,12
+    ("2.675", 2, "2,68"),     # a float would give 2,67
+    ("35950", 0, f"35{NBSP}950"),
+])
+def test_money_is_rounded_half_up(value: str, places: int, shown: str) -> None:
+    assert number(Decimal(value), places) == shown
+
+
+def test_thousands_round_half_up_to_one_decimal() -> None:
+    assert amount(Decimal("250.00"), THOUSANDS) == "0,3"   # half even would give 0,2
+    assert amount(Decimal("35933.84"), THOUSANDS) == "35,9"
+    assert amount(Decimal("208804.00"), THOUSANDS) == "208,8"
+
+
+@given(st.decimals(min_value=-10**11, max_value=10**11, places=4, allow_nan=False, allow_infinity=False))
+def test_intake_reads_back_what_the_report_writes(value: Decimal) -> None:
+    read = parse_number(number(value, 2))
+    assert read is not None and read.value == round_half_up(value, 2)
+
+
+def test_percent_has_a_no_break_space_before_the_sign() -> None:
+    assert ratio(Decimal("27.77")) == f"27,77{NBSP}%"
+    assert ratio(Decimal("100")) == f"100,00{NBSP}%"
+    assert ratio(None) == ""
+
+
+def test_dates_are_written_out_with_the_month_in_the_genitive() -> None:
+    assert uk_date(date(2022, 9, 2)) == f"2 вересня 2022{NBSP}р."
+    assert uk_date(date(2020, 12, 24)) == f"24 грудня 2020{NBSP}р."
+    moment = datetime(2022, 10, 7, 9, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
+    assert uk_datetime(moment) == f"7 жовтня 2022{NBSP}р., 09:30"
+
+
+@pytest.mark.parametrize(("quarter", "phrase"), [
+    (1, "за I квартал 2022 року"), (2, "за I півріччя 2022 року"), (3, "за 9 місяців 2022 року"),
+    (4, "за 2022 рік"),
+])
+def test_the_period_is_named_as_the_title_needs(quarter: int, phrase: str) -> None:
+    assert period_phrase(Period(2022, quarter)) == phrase
+    assert title("Ефективна влада. Конкурентне місто", Period(2022, quarter)) == (
+        f"Зведений звіт про результати виконання міської цільової програми «Ефективна влада. Конкурентне місто» "
+        f"{phrase}")
+
+
+def test_statuses_and_severities_have_ukrainian_labels_and_unknown_ones_are_kept_readable() -> None:
+    assert [status_label(s) for s in ("accepted", "accepted_with_warnings", "rejected", "missing")] == [
+        "прийнято", "прийнято з попередженнями", "відхилено", "не подано"]
+    assert [severity_label(s) for s in ("critical", "warning", "notice", "something-new")] == [
+        "критична помилка", "попередження", "зауваження", "зауваження"]
+    assert status_label("under_review") == "under_review"
+
+
+def test_the_report_filters_are_registered_in_the_shared_environment() -> None:
+    template = environment().from_string("{{ v|amount(unit) }} {{ p|ratio }} {{ d|uk_date }}")
+    assert template.render(v=Decimal("716337.84"), unit=THOUSANDS, p=Decimal("27.77"), d=date(2022, 9, 2)) == (
+        f"716,3 27,77{NBSP}% 2 вересня 2022{NBSP}р.")
+
+
+def test_chart_bars_are_proportional_on_a_round_scale() -> None:
+    chart = bar_chart("c", "Діаграма", [ChartItem("A", Decimal("500000"), Decimal("202800")),
+                                         ChartItem("B", Decimal("2080000"), Decimal("513537.84"))], THOUSANDS)
+    assert chart is not None
+    assert [tick.label for tick in chart.ticks] == ["0", "500", f"1{NBSP}000", f"1{NBSP}500", f"2{NBSP}000",
+                                                   f"2{NBSP}500"]
+    span = chart.plot_right - chart.plot_left
+    widths = [bar.width for row in chart.rows for bar in row.bars]
+    assert widths == pytest.approx([span * 500 / 2500, span * 202.8 / 2500, span * 2080 / 2500,
+                                    span * 513.53784 / 2500], abs=0.01)
+    assert [bar.value for row in chart.rows for bar in row.bars] == ["500,0", "202,8", f"2{NBSP}080,0", "513,5"]
+
+
+def test_a_chart_without_amounts_is_not_drawn_and_long_labels_are_cut() -> None:
+    assert bar_chart("c", "Діаграма", [ChartItem("A")], THOUSANDS) is None
+    chart = bar_chart("c", "Діаграма", [ChartItem("слово " * 40, Decimal(1), Decimal(0))], HRYVNIAS)
+    assert chart is not None
+    lines = chart.rows[0].label_lines
+    assert len(lines) == 2 and lines[-1].endswith("…")
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e12"), places=2))
+def test_the_value_axis_always_reaches_past_the_longest_bar(largest: Decimal) -> None:
+    top, step = axis_scale(largest)
+    assert top >= largest
+    assert 1 <= top / step <= 8

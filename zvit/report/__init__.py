@@ -1,0 +1,8 @@
+"""The consolidated report: gathered from the warehouse, written as HTML, PDF, Word, Excel and open data.
+
+Kept free of heavy imports: `zvit.templating` imports `zvit.report.formatting` on every `zvit` start.
+The entry points are `zvit.report.gather.gather_report` and `zvit.report.write.write_report`.
+"""
+
+#: Output formats in the order they are written (the PDF is printed from the HTML).
+FORMATS: tuple[str, ...] = ("html", "docx", "xlsx", "pdf", "datapackage")

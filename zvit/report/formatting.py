@@ -1,0 +1,71 @@
+"""Ukrainian numbers and dates for the report: «2 080 000,00», «27,77 %», «2 вересня 2022 р.»."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+LOCALE = "uk_UA"
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How amounts are shown: thousands of hryvnias with one decimal (the official form) or hryvnias."""
+
+    code: str
+    divisor: Decimal
+    places: int
+
+    def scale(self, value: Decimal) -> Decimal:
+        """The amount in this unit, exact (not rounded): 716337.84 грн -> 716.33784 тис. грн."""
+        return value / self.divisor
+
+
+THOUSANDS = Unit("thousands", Decimal(1000), 1)
+HRYVNIAS = Unit("grn", Decimal(1), 2)
+UNITS: dict[str, Unit] = {unit.code: unit for unit in (THOUSANDS, HRYVNIAS)}
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Money rounding: half a unit of the last place goes up (0,05 -> 0,1), never banker's rounding."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def number(value: Decimal | None, places: int = 2) -> str:
+    """«2 080 000,00» with no-break spaces (babel, uk_UA), rounded half up; '' for a missing value."""
+    if value is None:
+        return ""
+    # babel itself rounds half to even: quantize first so that it only groups and localizes
+    from babel.numbers import format_decimal  # imported late: every `zvit` start loads this module
+
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(round_half_up(value, places), format=pattern, locale=LOCALE, decimal_quantization=False)
+
+
+def amount(value: Decimal | None, unit: Unit = THOUSANDS) -> str:
+    """An amount in hryvnias shown in `unit`: «716,3» (тис. грн) or «716 337,84» (грн)."""
+    return "" if value is None else number(unit.scale(value), unit.places)
+
+
+def ratio(value: Decimal | None) -> str:
+    """A percentage such as «27,77 %» (no-break space before the sign); '' for a missing one."""
+    return "" if value is None else f"{number(value, 2)}{NBSP}%"
+
+
+def uk_date(value: date | None) -> str:
+    """«2 вересня 2022 р.»; '' for a missing date."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    # CLDR puts a narrow no-break space before «р.»; fonts in offices lack it more often than the plain one
+    return format_date(value, format="long", locale=LOCALE).replace("\u202f", NBSP)
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """«7 жовтня 2022 р., 09:30» in the moment's own time zone; '' for a missing moment."""
+    if value is None:
+        return ""
+    return f"{uk_date(value.date())}, {value:%H:%M}"

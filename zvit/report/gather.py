@@ -1,0 +1,277 @@
+"""Gather one program's consolidated report for one period from the warehouse views and registry tables."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+import models
+from zvit.errors import ZvitError
+from zvit.normalize.periods import Period, PeriodError, parse_period_code
+from zvit.report.model import (
+    Amounts, ConsolidatedReport, DecisionRef, DepartmentStatus, Line, Measure, ProgramInfo, QualityFinding, Section,
+)
+from zvit.settings import Settings
+from zvit.warehouse import current_submissions, view_rows
+
+# Word exports carry vertical tabs and form feeds for line breaks; other control characters cannot be
+# written to XML (Word, Excel) at all, so they become spaces.
+_BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SEVERITY_ORDER = {"critical": 0, "warning": 1}
+
+
+class ReportError(ZvitError):
+    """The report cannot be made: unknown program or period, or a warehouse without the registry."""
+
+
+def report_programs(bind: Engine | Connection, period: str) -> list[str]:
+    """Codes of the active programs that run in the period's year, in code order."""
+    year = _period(period).year
+    with _connection(bind) as connection:
+        P = models.Program
+        return list(connection.scalars(select(P.code).where(P.active, P.first_year <= year, P.last_year >= year)
+                                       .order_by(P.code)))
+
+
+def gather_report(bind: Engine | Connection, *, program: str, period: str, timezone: str | None = None,
+                  prepared_at: datetime | None = None) -> ConsolidatedReport:
+    """The consolidated report of `program` for `period` (e.g. '2022-Q3'), read in one transaction."""
+    zone = ZoneInfo(timezone or Settings.from_env().timezone)
+    with _connection(bind, snapshot=True) as connection:
+        transaction = nullcontext() if connection.in_transaction() else connection.begin()
+        with transaction, Session(bind=connection) as session:
+            return _Gatherer(connection, session, program, _period(period), zone).report(
+                prepared_at or datetime.now(zone))
+
+
+@contextmanager
+def _connection(bind: Engine | Connection, *, snapshot: bool = False) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as connection:
+        if snapshot and connection.dialect.name == "postgresql":
+            # every query of one report sees the same data even while departments' files are being loaded
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        yield connection
+
+
+def _period(code: str) -> Period:
+    try:
+        return parse_period_code(code)
+    except PeriodError as error:
+        raise ReportError(str(error)) from None
+
+
+class _Gatherer:
+    """Reads one program and period; each method one part of the report."""
+
+    def __init__(self, connection: Connection, session: Session, program: str, period: Period,
+                 zone: ZoneInfo) -> None:
+        self.connection, self.session, self.zone = connection, session, zone
+        self.period = period
+        self.program = self._program(program)
+        self.period_row = self._period_row()
+        self.where = {"program_code": self.program.code, "period_code": period.code}
+
+    def report(self, prepared_at: datetime) -> ConsolidatedReport:
+        submissions = {s.id: s for s in current_submissions(self.session, program=self.program.code,
+                                                            period=self.period.code)}
+        checks = self._check_results(list(submissions))
+        totals = {row["department_code"]: row for row in view_rows(self.connection, "v_department_totals",
+                                                                   **self.where)}
+        statuses = self._statuses(submissions, checks, totals)
+        lines = defaultdict(list)
+        for row in view_rows(self.connection, "v_report_lines", **self.where):
+            lines[row["department_code"]].append(_line(row))
+        sections = tuple(_section(number, status, sorted(lines[status.department_code or ""],
+                                                         key=lambda line: line.line_no),
+                                  totals.get(status.department_code or ""))
+                         for number, status in enumerate(statuses, start=1))
+        program_totals = view_rows(self.connection, "v_program_totals", **self.where)
+        return ConsolidatedReport(
+            program=self.program, period=self.period, deadline=self.period_row.deadline,
+            prepared_at=prepared_at, decisions=self._decisions(),
+            responsible_executors=tuple(s.department_name for s in statuses if s.responsible),
+            sections=sections, total=_amounts(program_totals[0]) if program_totals else Amounts(),
+            statuses=statuses, findings=self._findings(submissions, checks, statuses))
+
+    def _program(self, code: str) -> ProgramInfo:
+        row = self.session.scalars(select(models.Program).where(models.Program.code == code)).one_or_none()
+        if row is None or not row.active:
+            known = self.session.scalars(select(models.Program.code).where(models.Program.active)).all()
+            hint = (f" (known: {', '.join(known)})" if known
+                    else " (the warehouse has no registry: run `zvit registry load`)")
+            raise ReportError(f"unknown program {code!r}{hint}")
+        if not row.first_year <= self.period.year <= row.last_year:
+            raise ReportError(f"program {code} runs {row.first_year}-{row.last_year}, not in {self.period.year}")
+        return ProgramInfo(code=row.code, title=row.title, full_title=row.full_title, first_year=row.first_year,
+                           last_year=row.last_year)
+
+    def _period_row(self) -> models.Period:
+        row = self.session.scalars(select(models.Period).where(models.Period.code == self.period.code)).one_or_none()
+        if row is None:
+            raise ReportError(f"period {self.period.code} is not in the warehouse: run `zvit registry load`")
+        return row
+
+    def _decisions(self) -> tuple[DecisionRef, ...]:
+        # a decision taken after the period ended did not govern it
+        D, link = models.Decision, models.DecisionProgram
+        rows = self.connection.execute(
+            select(D.number, D.date, D.summary, link.action).join(link, link.decision_id == D.id)
+            .join(models.Program, models.Program.id == link.program_id)
+            .where(models.Program.code == self.program.code, D.date <= self.period.end)
+            .order_by(D.date, D.number))
+        return tuple(DecisionRef(number=r.number, date=r.date, action=r.action, summary=r.summary) for r in rows)
+
+    def _check_results(self, submission_ids: list[int]) -> dict[int, list[models.CheckResult]]:
+        found: dict[int, list[models.CheckResult]] = defaultdict(list)
+        if submission_ids:
+            C = models.CheckResult
+            for check in self.session.scalars(select(C).where(C.submission_id.in_(submission_ids))
+                                              .order_by(C.submission_id, C.id)):
+                found[check.submission_id].append(check)
+        return found
+
+    def _statuses(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
+                  totals: dict[str, dict[str, Any]]) -> tuple[DepartmentStatus, ...]:
+        # departments in registry order: the warehouse numbers them as the registry lists them
+        ids = {code: id_ for code, id_ in self.connection.execute(select(models.Department.code,
+                                                                         models.Department.id))}
+        rows = sorted(view_rows(self.connection, "v_department_status", **self.where),
+                      key=lambda row: ids.get(row["department_code"], 0))
+        statuses = [DepartmentStatus(
+            department_code=row["department_code"], department_name=_text(row["department_name"]) or "",
+            registered=True, responsible=bool(row["responsible_executor"]), deadline=row["deadline"],
+            status=row["status"], submission_id=row["submission_id"], source_file=_text(row["source_file"]),
+            version=row["version"], received_at=self._local(row["received_at"]),
+            is_late=None if row["is_late"] is None else bool(row["is_late"]),
+            line_count=int(totals[row["department_code"]]["line_count"]) if row["department_code"] in totals else 0,
+            reasons=_reasons(checks.get(row["submission_id"], [])),
+        ) for row in rows]
+        listed = {status.submission_id for status in statuses}
+        # a report from a department that is not (or not registered as) an executor of the program is shown too
+        codes = {id_: code for code, id_ in ids.items()}
+        for submission in sorted(submissions.values(), key=lambda s: (s.received_at, s.id)):
+            if submission.id in listed:
+                continue
+            code = codes.get(submission.department_id) if submission.department_id else None
+            statuses.append(DepartmentStatus(
+                department_code=code, department_name=_text(submission.department_name) or code or "?",
+                registered=False, responsible=False, deadline=self.period_row.deadline, status=submission.status,
+                submission_id=submission.id, source_file=_text(submission.source_file), version=submission.version,
+                received_at=self._local(submission.received_at),
+                is_late=submission.received_at >= self.period_row.late_from,
+                line_count=int(totals[code]["line_count"]) if code in totals else 0,
+                reasons=_reasons(checks.get(submission.id, []))))
+        return tuple(statuses)
+
+    def _findings(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
+                  statuses: tuple[DepartmentStatus, ...]) -> tuple[QualityFinding, ...]:
+        places = self._line_places(list(submissions))
+        position = {status.submission_id: index for index, status in enumerate(statuses)}
+        by_submission = {status.submission_id: status for status in statuses}
+        found = []
+        for submission_id, results in checks.items():
+            status = by_submission.get(submission_id)
+            for check in results:
+                measure, sub_item = places.get((submission_id, check.source_part or "", check.row), (None, 0))
+                found.append(QualityFinding(
+                    department_code=status.department_code if status else None,
+                    department_name=status.department_name if status else "?",
+                    submission_id=submission_id, source_format=submissions[submission_id].source_format,
+                    rule_code=check.rule_code, severity=check.severity, origin=check.origin,
+                    message=_text(check.message) or "", measure=measure, sub_item=sub_item,
+                    part=_text(check.source_part), row=check.row, column=_text(check.column),
+                    value=_text(check.value), expected=_text(check.expected)))
+        return tuple(sorted(found, key=lambda f: (position.get(f.submission_id, len(position)),
+                                                  _SEVERITY_ORDER.get(f.severity, 2),
+                                                  f.row if f.row is not None else 1 << 30)))
+
+    def _line_places(self, submission_ids: list[int]) -> dict[tuple[int, str, int], tuple[str | None, int]]:
+        """(submission, part, row) -> (measure, sub-item), to say which measure a finding is about."""
+        if not submission_ids:
+            return {}
+        L = models.ReportLine
+        rows = self.connection.execute(select(L.submission_id, L.source_part, L.source_row, L.measure_number,
+                                              L.sub_item).where(L.submission_id.in_(submission_ids)))
+        return {(r.submission_id, r.source_part or "", r.source_row): (r.measure_number, r.sub_item) for r in rows}
+
+    def _local(self, moment: datetime | None) -> datetime | None:
+        # the warehouse keeps naive UTC; people read city time
+        return None if moment is None else moment.replace(tzinfo=UTC).astimezone(self.zone)
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return _CONTROL.sub(" ", _BREAKS.sub("\n", value)).strip()
+
+
+def _reasons(checks: Iterable[models.CheckResult]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_text(c.message) or c.rule_code for c in checks if c.severity == "critical"))
+
+
+def _amounts(row: dict[str, Any]) -> Amounts:
+    return Amounts(planned=row["planned"], annual=row["annual"], financed=row["financed"],
+                   ratio=row["computed_percent"])
+
+
+def ratio(financed: Decimal | None, annual: Decimal | None) -> Decimal | None:
+    """financed / annual * 100 rounded half up to 2 places, as the views compute it; None when annual is 0."""
+    if financed is None or not annual:
+        return None
+    return (financed * 100 / annual).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _line(row: dict[str, Any]) -> Line:
+    return Line(line_no=row["line_no"], measure=_text(row["measure"]), sub_item=row["sub_item"] or 0,
+                task=_text(row["task"]), content=_text(row["content"]), term=_text(row["term"]),
+                executors=_text(row["executors"]), amounts=_amounts(row), reported_percent=row["reported_percent"],
+                info=_text(row["info"]))
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def measures(lines: list[Line]) -> tuple[Measure, ...]:
+    """Lines grouped into measures: a sub-item belongs to the measure above it."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and line.sub_item > 0 and line.measure in (None, groups[-1][0].measure):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    result = []
+    for group in groups:
+        annual = _sum(line.amounts.annual for line in group)
+        financed = _sum(line.amounts.financed for line in group)
+        result.append(Measure(number=group[0].measure, task=next((line.task for line in group if line.task), None),
+                              lines=tuple(group),
+                              amounts=Amounts(planned=_sum(line.amounts.planned for line in group), annual=annual,
+                                              financed=financed, ratio=ratio(financed, annual))))
+    return tuple(result)
+
+
+def _section(number: int, status: DepartmentStatus, lines: list[Line], totals: dict[str, Any] | None) -> Section:
+    base = {"number": number, "department_code": status.department_code or "",
+            "department_name": status.department_name, "status": status.status}
+    if totals is None:
+        return Section(**base)
+    reported = Amounts(planned=totals["reported_total_planned"], annual=totals["reported_total_annual"],
+                       financed=totals["reported_total_financed"], ratio=None)
+    return Section(**base, measures=measures(lines), totals=_amounts(totals), reported_total=reported,
+                   reported_percent=totals["reported_total_percent"])

@@ -1,0 +1,48 @@
+"""The report as one self-contained HTML page (inline CSS and SVG, no scripts), the source of the PDF too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from zvit.report import present
+from zvit.report.atomic import write_atomic
+from zvit.report.charts import BarChart, bar_chart, department_items, measure_items
+from zvit.report.formatting import THOUSANDS, Unit
+from zvit.report.model import ConsolidatedReport
+from zvit.report.texts import column_heading, texts, title, unit_label
+from zvit.templating import render
+
+TEMPLATE = "report/consolidated.html"
+_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
+            "reported_percent", "computed_percent", "info")
+
+
+def charts(report: ConsolidatedReport, unit: Unit) -> list[BarChart]:
+    """The report's charts: by department, then by measure (none without counted reports)."""
+    words = texts()["charts"]
+    label = unit_label(unit.code)
+    made = [bar_chart("chart-departments", words["by_department"].format(unit=label), department_items(report), unit),
+            bar_chart("chart-measures", words["by_measure"].format(unit=label), measure_items(report), unit)]
+    return [chart for chart in made if chart is not None]
+
+
+def context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
+    """What the HTML template needs besides the report itself."""
+    return {
+        "report": report, "unit": unit, "t": texts(), "title": title(report.program.title, report.period),
+        "columns": {field: column_heading(field, unit.code) for field in _COLUMNS},
+        "charts": charts(report, unit), "passport": present.passport(report), "coverage": present.coverage(report),
+        "section_heading": present.section_heading, "status_fields": present.status_fields,
+        "finding_fields": present.finding_fields,
+    }
+
+
+def render_html(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> str:
+    """The report as an HTML document."""
+    return render(TEMPLATE, **context(report, unit))
+
+
+def write_html(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:
+    """Write the HTML page atomically."""
+    return write_atomic(path, render_html(report, unit=unit))

@@ -1,0 +1,174 @@
+"""The consolidated report as plain data: what every output format renders, amounts in hryvnias."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from zvit.normalize.periods import Period
+
+#: Statuses whose lines the warehouse views count.
+COUNTED_STATUSES = ("accepted", "accepted_with_warnings")
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Planned, annual and financed amounts in hryvnias and the computed ratio financed / annual, in percent."""
+
+    planned: Decimal | None = None
+    annual: Decimal | None = None
+    financed: Decimal | None = None
+    #: financed / annual * 100 rounded to 2 places as the warehouse views compute it; None when annual is 0
+    ratio: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One counted line of a department's report (a measure or a sub-item under it)."""
+
+    line_no: int
+    measure: str | None
+    sub_item: int
+    task: str | None
+    content: str | None
+    term: str | None
+    executors: str | None
+    amounts: Amounts
+    reported_percent: Decimal | None
+    info: str | None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure with its sub-items, as one block of the official form."""
+
+    number: str | None
+    task: str | None
+    lines: tuple[Line, ...]
+    #: sums over the measure's lines (the measure's row plus its sub-items), for the charts
+    amounts: Amounts
+
+
+@dataclass(frozen=True)
+class Section:
+    """One department's block of the form: its measures and subtotal, or why it is not counted."""
+
+    number: int
+    department_code: str
+    department_name: str
+    status: str
+    measures: tuple[Measure, ...] = ()
+    totals: Amounts | None = None
+    #: the department's own «Всього» row, as reported
+    reported_total: Amounts | None = None
+    reported_percent: Decimal | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether the department's lines are in the figures."""
+        return self.totals is not None
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """Every line of the section in report order."""
+        return tuple(line for measure in self.measures for line in measure.lines)
+
+
+@dataclass(frozen=True)
+class DepartmentStatus:
+    """What a department sent for the period, and what became of it."""
+
+    department_code: str | None
+    department_name: str
+    registered: bool
+    responsible: bool
+    deadline: date
+    status: str
+    submission_id: int | None = None
+    source_file: str | None = None
+    version: int | None = None
+    #: in the city's time zone
+    received_at: datetime | None = None
+    is_late: bool | None = None
+    line_count: int = 0
+    #: the messages of the critical findings that rejected the report
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """A check result about a current submission, placed at its department, measure and cell."""
+
+    department_code: str | None
+    department_name: str
+    submission_id: int
+    source_format: str
+    rule_code: str
+    severity: str
+    origin: str
+    message: str
+    measure: str | None = None
+    sub_item: int = 0
+    part: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionRef:
+    """A council decision that approved or amended the program."""
+
+    number: str
+    date: date
+    action: str
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    """The program as registered."""
+
+    code: str
+    title: str
+    full_title: str | None
+    first_year: int
+    last_year: int
+
+
+@dataclass(frozen=True)
+class ConsolidatedReport:
+    """Everything one consolidated report shows for one program and period."""
+
+    program: ProgramInfo
+    period: Period
+    deadline: date
+    prepared_at: datetime
+    decisions: tuple[DecisionRef, ...]
+    responsible_executors: tuple[str, ...]
+    sections: tuple[Section, ...]
+    total: Amounts
+    statuses: tuple[DepartmentStatus, ...]
+    findings: tuple[QualityFinding, ...] = field(default=())
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        """Every counted line, department by department."""
+        return tuple(line for section in self.sections for line in section.lines)
+
+    @property
+    def counted_sections(self) -> tuple[Section, ...]:
+        """The departments whose figures are in the totals."""
+        return tuple(section for section in self.sections if section.counted)
+
+    @property
+    def approval(self) -> DecisionRef | None:
+        """The decision that approved the program."""
+        return next((d for d in self.decisions if d.action == "approves"), None)
+
+    @property
+    def amendments(self) -> tuple[DecisionRef, ...]:
+        """The decisions that amended the program up to the end of the period, oldest first."""
+        return tuple(d for d in self.decisions if d.action == "amends")

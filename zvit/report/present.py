@@ -1,0 +1,84 @@
+"""Display text shared by the formats: the passport lines, section headings, status and finding rows."""
+
+from __future__ import annotations
+
+from zvit.report.formatting import uk_date, uk_datetime
+from zvit.report.model import ConsolidatedReport, DecisionRef, DepartmentStatus, QualityFinding, Section
+from zvit.report.texts import cell_label, measure_label, severity_label, status_label, texts
+
+
+def decision(ref: DecisionRef) -> str:
+    """«від 24 грудня 2020 р. № 31»."""
+    return str(texts()["passport"]["decision"]).format(date=uk_date(ref.date), number=ref.number)
+
+
+def passport(report: ConsolidatedReport) -> list[tuple[str, str]]:
+    """(label, value) lines under the title: decisions, responsible executors, term, period."""
+    words, none = texts()["passport"], texts()["status"]["none"]
+    program, period = report.program, report.period
+    return [
+        (words["approved"], decision(report.approval) if report.approval else none),
+        (words["amended"], "; ".join(decision(d) for d in report.amendments) or words["no_amendments"]),
+        (words["responsible"], "; ".join(report.responsible_executors) or none),
+        (words["term"], words["term_years"].format(first=program.first_year, last=program.last_year)),
+        (words["period"], words["period_span"].format(start=uk_date(period.start), end=uk_date(period.end))),
+    ]
+
+
+def coverage(report: ConsolidatedReport) -> str:
+    """«Враховано звіти 2 з 3 виконавців. До таблиці увійшли лише прийняті звіти...»."""
+    words = texts()
+    counted = words["passport"]["coverage"].format(counted=len(report.counted_sections),
+                                                   expected=len(report.statuses))
+    return f"{counted} {words['notes']['counted']}"
+
+
+def section_heading(section: Section) -> str:
+    """«2. управління ...», with why its figures are missing when they are."""
+    heading = f"{section.number}. {section.department_name}"
+    if not section.counted:
+        heading += " — " + texts()["rows"]["not_counted"].format(status=status_label(section.status))
+    return heading
+
+
+def department(status: DepartmentStatus) -> str:
+    """The department's name, flagged when it is not a registered executor of the program."""
+    suffix = "" if status.registered else f" ({texts()['status']['unregistered']})"
+    return status.department_name + suffix
+
+
+def timeliness(status: DepartmentStatus) -> str:
+    """«вчасно», «із запізненням» or «—» when nothing was received."""
+    words = texts()["status"]
+    return words["none"] if status.is_late is None else words["late" if status.is_late else "on_time"]
+
+
+def status_fields(status: DepartmentStatus) -> dict[str, str]:
+    """A status row as text, by the keys of `texts.yaml` status.columns."""
+    words = texts()["status"]
+    return {
+        "department": department(status),
+        "responsible": words["responsible_yes" if status.responsible else "responsible_no"],
+        "file": status.source_file or words["none"],
+        "version": str(status.version) if status.version is not None else words["none"],
+        "received": uk_datetime(status.received_at) or words["none"],
+        "deadline": uk_date(status.deadline),
+        "timeliness": timeliness(status),
+        "status": status_label(status.status),
+        "lines": str(status.line_count),
+        "reasons": "\n".join(status.reasons),
+    }
+
+
+def finding_fields(finding: QualityFinding) -> dict[str, str]:
+    """A finding row as text, by the keys of `texts.yaml` quality.columns."""
+    return {
+        "department": finding.department_name,
+        "measure": measure_label(finding.measure, finding.sub_item),
+        "cell": cell_label(finding.source_format, finding.part, finding.row, finding.column),
+        "value": finding.value or "",
+        "expected": finding.expected or "",
+        "message": finding.message,
+        "severity": severity_label(finding.severity),
+        "rule": finding.rule_code,
+    }

@@ -1,0 +1,72 @@
+"""The report's Ukrainian texts (`templates/report/texts.yaml`) and its title, shared by every format."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from zvit.normalize.periods import PERIOD_WORDS, Period
+from zvit.templating import TEMPLATES_DIR, render
+
+TEXTS_PATH = TEMPLATES_DIR / "report" / "texts.yaml"
+
+
+@cache
+def texts() -> dict[str, Any]:
+    """Every label of the report, read once."""
+    return yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
+
+
+def period_phrase(period: Period) -> str:
+    """«за 9 місяців 2022 року», «за 2022 рік»."""
+    return render("report/period.txt", period=period, words=PERIOD_WORDS).strip()
+
+
+def title(program_title: str, period: Period) -> str:
+    """«Зведений звіт про результати виконання міської цільової програми «…» за 9 місяців 2022 року»."""
+    return " ".join(render("report/title.txt", program={"title": program_title}, period=period,
+                           words=PERIOD_WORDS).split())
+
+
+def status_label(status: str) -> str:
+    """«прийнято», «відхилено», «не подано»...; an unknown status is shown as it is stored."""
+    return str(texts()["statuses"].get(status, status))
+
+
+def severity_label(severity: str) -> str:
+    """«критична помилка», «попередження»; any other severity (e.g. a future 'notice') is «зауваження»."""
+    labels = texts()["severities"]
+    return str(labels.get(severity, labels["other"]))
+
+
+def unit_label(unit_code: str) -> str:
+    """«тис. грн» or «грн»."""
+    return str(texts()["units"][unit_code])
+
+
+def column_heading(field: str, unit_code: str) -> str:
+    """A column heading of the official form with the amounts' unit filled in."""
+    return str(texts()["columns"][field]).format(unit=unit_label(unit_code))
+
+
+def measure_label(measure: str | None, sub_item: int = 0) -> str:
+    """«3» or «3 (підпункт 1)» for a finding about a sub-item; '' when the finding is about no line."""
+    if not measure:
+        return ""
+    return f"{measure} ({texts()['rows']['sub_item'].format(number=sub_item)})" if sub_item else measure
+
+
+def cell_label(source_format: str, part: str | None, row: int | None, column: str | None) -> str:
+    """Where a finding points in the department's file: «аркуш «Звіт», рядок 12, стовпець H»."""
+    words = texts()["quality"]
+    where = []
+    if part:
+        kind = {"docx": "table", "xlsx": "sheet", "xlsm": "sheet"}.get(source_format)
+        where.append(words[kind].format(part=part) if kind else part)
+    if row is not None:
+        where.append(words["row"].format(row=row))
+    if column:
+        where.append(words["column"].format(column=column))
+    return ", ".join(where)

@@ -1,0 +1,303 @@
+"""The report as an Excel workbook: numbers as numbers, totals as formulas with their values cached, frozen headers."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zvit.report import present
+from zvit.report.atomic import write_atomic
+from zvit.report.formatting import THOUSANDS, Unit
+from zvit.report.model import Amounts, ConsolidatedReport, Section
+from zvit.report.safety import looks_like_formula
+from zvit.report.texts import column_heading, texts, title
+from zvit.report.xlsx_cache import cache_formula_values
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_RIGHT = Alignment(horizontal="right", vertical="top")
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+_DEPARTMENT_FILL = PatternFill("solid", fgColor="E7EBF0")
+_NOT_COUNTED_FILL = PatternFill("solid", fgColor="FBEAEA")
+_PERCENT = "0.00%"
+_FORM_FIELDS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed",
+                "reported_percent", "computed_percent", "info")
+_FORM_WIDTHS = (6, 28, 42, 11, 22, 15, 15, 15, 12, 13, 50)
+_AMOUNT_COLUMNS = {"planned": "F", "annual": "G", "financed": "H"}
+
+
+@dataclass
+class _Sheet:
+    """A worksheet being written, with the values of its formulas to cache."""
+
+    ws: Worksheet
+    cached: dict[str, Any] = field(default_factory=dict)
+    row: int = 1
+
+
+def render_xlsx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> bytes:
+    """The report's workbook: the official form, the status of every department and the data-quality findings."""
+    words = texts()
+    workbook = Workbook()
+    form = _Sheet(workbook.active)
+    form.ws.title = words["sheets"]["form"]
+    _write_form(form, report, unit)
+    _write_status(workbook.create_sheet(words["sheets"]["status"]), report)
+    _write_quality(workbook.create_sheet(words["sheets"]["quality"]), report)
+    workbook.properties.title = title(report.program.title, report.period)
+    workbook.properties.creator = "zvit"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # openpyxl cannot store a formula's value: add it, so readers that do not calculate still see the totals
+    return cache_formula_values(buffer.getvalue(), {1: form.cached})
+
+
+def write_xlsx(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:
+    """Write the workbook atomically."""
+    return write_atomic(path, render_xlsx(report, unit=unit))
+
+
+def _text(cell: Cell, value: str | None) -> Cell:
+    """Put text in a cell as text: «=...», «+...», «-...», «@...» from a submission never becomes a formula."""
+    cell.value = value
+    if value is not None:
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    return cell
+
+
+def _number(cell: Cell, value: Decimal | None, number_format: str) -> Cell:
+    # xlsx stores IEEE doubles: the one place where a Decimal becomes a float
+    cell.value = None if value is None else float(value)
+    cell.number_format = number_format
+    cell.alignment = _RIGHT
+    return cell
+
+
+def _formula(sheet: _Sheet, cell: Cell, formula: str, value: Decimal | None, number_format: str) -> Cell:
+    cell.value = formula
+    cell.number_format = number_format
+    cell.alignment = _RIGHT
+    sheet.cached[cell.coordinate] = None if value is None else float(value)
+    return cell
+
+
+def _merged_text(sheet: _Sheet, text: str, *, columns: int = 11, bold: bool = False, height: float | None = None,
+                 fill: PatternFill | None = None, border: bool = False) -> None:
+    ws, row = sheet.ws, sheet.row
+    cell = _text(ws.cell(row, 1), text)
+    cell.alignment = _WRAP
+    if bold:
+        cell.font = _BOLD
+    for column in range(1, columns + 1):
+        if fill:
+            ws.cell(row, column).fill = fill
+        if border:
+            ws.cell(row, column).border = _BORDER
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    if height:
+        ws.row_dimensions[row].height = height
+    sheet.row += 1
+
+
+def _write_form(sheet: _Sheet, report: ConsolidatedReport, unit: Unit) -> None:
+    words, ws = texts(), sheet.ws
+    amount_format = "#,##0." + "0" * unit.places
+    _merged_text(sheet, title(report.program.title, report.period), bold=True, height=32)
+    if report.program.full_title:
+        _merged_text(sheet, report.program.full_title, height=30)
+    for label, value in present.passport(report):
+        _merged_text(sheet, f"{label}: {value}")
+    _merged_text(sheet, f"{present.coverage(report)} {words['notes'][unit.code]} {words['notes']['ratio']}",
+                 height=30)
+    sheet.row += 1
+    header = sheet.row
+    _write_form_header(ws, header, unit)
+    sheet.row = header + 3
+    ws.freeze_panes = ws.cell(sheet.row, 1)
+    ws.print_title_rows = f"{header}:{header + 2}"
+    subtotals: list[int] = []
+    for section in report.sections:
+        subtotal = _write_section(sheet, section, unit, amount_format)
+        if subtotal:
+            subtotals.append(subtotal)
+    _write_total(sheet, report.total, subtotals, unit, amount_format)
+    for index, width in enumerate(_FORM_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_form_header(ws: Worksheet, row: int, unit: Unit) -> None:
+    headings = {f: column_heading(f, unit.code) for f in (*_FORM_FIELDS, "percent")}
+    for column, field_name in enumerate(_FORM_FIELDS, start=1):
+        if field_name in ("reported_percent", "computed_percent"):
+            continue
+        _text(ws.cell(row, column), headings[field_name])
+        ws.merge_cells(start_row=row, start_column=column, end_row=row + 1, end_column=column)
+    _text(ws.cell(row, 9), headings["percent"])
+    ws.merge_cells(start_row=row, start_column=9, end_row=row, end_column=10)
+    _text(ws.cell(row + 1, 9), headings["reported_percent"])
+    _text(ws.cell(row + 1, 10), headings["computed_percent"])
+    for column in range(1, 12):
+        # the numbering row of the official form: 1..8, 9 over both percent columns, 10
+        number = column if column <= 9 else (None if column == 10 else 10)
+        if number is not None:
+            ws.cell(row + 2, column).value = number
+        for offset in range(3):
+            cell = ws.cell(row + offset, column)
+            cell.border, cell.alignment, cell.fill = _BORDER, _CENTER, _HEADER_FILL
+            if offset < 2:
+                cell.font = _BOLD
+    ws.merge_cells(start_row=row + 2, start_column=9, end_row=row + 2, end_column=10)
+    ws.row_dimensions[row].height = 54
+    ws.row_dimensions[row + 1].height = 30
+
+
+def _write_section(sheet: _Sheet, section: Section, unit: Unit, amount_format: str) -> int | None:
+    """Write a department's block; returns the row of its subtotal (None when it is not counted)."""
+    words, ws = texts(), sheet.ws
+    _merged_text(sheet, present.section_heading(section), bold=section.counted, border=True,
+                 fill=_DEPARTMENT_FILL if section.counted else _NOT_COUNTED_FILL)
+    if section.totals is None:
+        return None
+    first = sheet.row
+    for measure in section.measures:
+        top = sheet.row
+        for line in measure.lines:
+            row = sheet.row
+            if row == top:
+                _text(ws.cell(row, 1), measure.number)
+                _text(ws.cell(row, 2), measure.task)
+            for column, value in ((3, line.content), (4, line.term), (5, line.executors), (11, line.info)):
+                _text(ws.cell(row, column), value)
+            _number(ws.cell(row, 6), _scaled(line.amounts.planned, unit), amount_format)
+            _number(ws.cell(row, 7), _scaled(line.amounts.annual, unit), amount_format)
+            _number(ws.cell(row, 8), _scaled(line.amounts.financed, unit), amount_format)
+            _number(ws.cell(row, 9), _fraction(line.reported_percent), _PERCENT)
+            _ratio_formula(sheet, row, line.amounts)
+            _style_row(ws, row)
+            sheet.row += 1
+        if sheet.row - top > 1:
+            # sub-items sit under their measure: number and task span the measure's rows
+            ws.merge_cells(start_row=top, start_column=1, end_row=sheet.row - 1, end_column=1)
+            ws.merge_cells(start_row=top, start_column=2, end_row=sheet.row - 1, end_column=2)
+    last, row = sheet.row - 1, sheet.row
+    _text(ws.cell(row, 1), words["rows"]["subtotal"])
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    totals = section.totals
+    for field_name, column in _AMOUNT_COLUMNS.items():
+        _formula(sheet, ws[f"{column}{row}"], f"=SUM({column}{first}:{column}{last})",
+                 _scaled(getattr(totals, field_name), unit), amount_format)
+    _number(ws.cell(row, 9), _fraction(section.reported_percent), _PERCENT)
+    _ratio_formula(sheet, row, totals)
+    _style_row(ws, row, bold=True)
+    sheet.row += 1
+    return row
+
+
+def _write_total(sheet: _Sheet, total: Amounts, subtotals: list[int], unit: Unit, amount_format: str) -> None:
+    ws, row = sheet.ws, sheet.row
+    _text(ws.cell(row, 1), texts()["rows"]["total"])
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    if subtotals:
+        for field_name, column in _AMOUNT_COLUMNS.items():
+            cells = ",".join(f"{column}{subtotal}" for subtotal in subtotals)
+            _formula(sheet, ws[f"{column}{row}"], f"=SUM({cells})", _scaled(getattr(total, field_name), unit),
+                     amount_format)
+        _ratio_formula(sheet, row, total)
+    _style_row(ws, row, bold=True, fill=_DEPARTMENT_FILL)
+    sheet.row += 1
+
+
+def _ratio_formula(sheet: _Sheet, row: int, amounts: Amounts) -> None:
+    # the cached value is what the formula gives, financed / annual unrounded; the cell shows two decimals
+    value = None
+    if amounts.annual and amounts.financed is not None:
+        value = amounts.financed / amounts.annual
+    _formula(sheet, sheet.ws.cell(row, 10), f'=IF(N(G{row})=0,"",H{row}/G{row})', value, _PERCENT)
+
+
+def _style_row(ws: Worksheet, row: int, *, bold: bool = False, fill: PatternFill | None = None) -> None:
+    for column in range(1, 12):
+        cell = ws.cell(row, column)
+        cell.border = _BORDER
+        if column not in (6, 7, 8, 9, 10):
+            cell.alignment = _WRAP
+        if bold:
+            cell.font = _BOLD
+        if fill:
+            cell.fill = fill
+
+
+def _scaled(value: Decimal | None, unit: Unit) -> Decimal | None:
+    return None if value is None else unit.scale(value)
+
+
+def _fraction(percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else percent / 100
+
+
+def _table(ws: Worksheet, headings: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    for column, heading in enumerate(headings, start=1):
+        cell = _text(ws.cell(1, column), heading)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEADER_FILL, _CENTER, _BORDER
+    for row_index, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row_index, column)
+            if isinstance(value, datetime):
+                cell.value, cell.number_format = value, "dd.mm.yyyy hh:mm"
+            elif isinstance(value, date):
+                cell.value, cell.number_format = value, "dd.mm.yyyy"
+            elif isinstance(value, int):
+                cell.value = value
+            else:
+                _text(cell, value)
+            cell.border, cell.alignment = _BORDER, _WRAP
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 2)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
+
+
+def _write_status(ws: Worksheet, report: ConsolidatedReport) -> None:
+    words = texts()
+    names = ("department", "responsible", "file", "version", "received", "deadline", "timeliness", "status",
+             "lines", "reasons")
+    headings = [words["columns"]["number"], *(words["status"]["columns"][name] for name in names)]
+    rows = []
+    for number, status in enumerate(report.statuses, start=1):
+        shown = present.status_fields(status)
+        # dates, times (city time: Excel has no time zones) and counts stay typed, to sort and filter by
+        typed = {"version": status.version, "deadline": status.deadline, "lines": status.line_count,
+                 "received": status.received_at.replace(tzinfo=None) if status.received_at else None}
+        rows.append([number, *(typed[name] if name in typed else shown[name] or None for name in names)])
+    _table(ws, headings, rows, [5, 40, 14, 32, 8, 17, 12, 15, 24, 10, 70])
+
+
+def _write_quality(ws: Worksheet, report: ConsolidatedReport) -> None:
+    words = texts()
+    names = ("department", "measure", "cell", "value", "expected", "message", "severity", "rule")
+    headings = [words["columns"]["number"], *(words["quality"]["columns"][name] for name in names)]
+    rows = [[number, *(present.finding_fields(finding)[name] or None for name in names)]
+            for number, finding in enumerate(report.findings, start=1)]
+    _table(ws, headings, rows, [5, 36, 14, 30, 22, 18, 80, 18, 28])
