@@ -17,6 +17,12 @@ CHECK_STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "reject
 STATUSES: tuple[str, ...] = (*CHECK_STATUSES, "superseded")
 #: critical rejects the submission, warning is loaded and shown, notice records a repair made at intake.
 SEVERITIES: tuple[str, ...] = ("critical", "warning", "notice")
+#: What zvit emails: departments get rejection, reminder and overdue notices, the consolidator a digest,
+#: the operators an alert.
+NOTIFICATION_KINDS: tuple[str, ...] = ("rejection", "reminder", "overdue", "digest", "alert")
+#: queued: not delivered yet (retried on the next run); failed: refused for good or out of attempts;
+#: cancelled: no longer due (the department submitted, or the rejected submission was replaced).
+NOTIFICATION_STATUSES: tuple[str, ...] = ("sent", "queued", "failed", "cancelled")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -142,16 +148,43 @@ class CheckResult(WarehouseModel, table=True):
 
 
 class Notification(WarehouseModel, table=True):
-    """An email zvit sent: a receipt, a rejection notice or a reminder."""
+    """An email zvit sends, once: a rejection notice, a reminder, an overdue notice, a digest or an alert.
+
+    `key` names the notice (kind, program, period, department, sequence or submission); its uniqueness is what
+    makes a notice go out at most once however often a flow is rerun. The composed message is kept, so that a
+    notice queued while the mail server was down goes out unchanged on a later run.
+    """
 
     __tablename__ = "notification"
+    __table_args__ = (
+        CheckConstraint(_in("kind", NOTIFICATION_KINDS), name="kind"),
+        CheckConstraint(_in("status", NOTIFICATION_STATUSES), name="status"),
+        Index("ix_notification_status", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=30)
+    key: str = Field(unique=True, max_length=255)
+    kind: str = Field(max_length=20)
+    program_id: int | None = Field(default=None, foreign_key="program.id")
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
-    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
     period_id: int | None = Field(default=None, foreign_key="period.id")
-    recipient: str = Field(max_length=254)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", index=True)
+    #: 1 for the first notice of its kind, 2.. for repeated overdue notices
+    sequence: int = 1
+    #: comma-separated addresses the message is addressed to
+    recipients: str
     subject: str
-    sent_at: datetime = Field(sa_type=DateTime())
+    #: the whole RFC 5322 message, 7-bit clean
+    message: str
     message_id: str | None = None
+    status: str = Field(max_length=10)
+    #: 'smtp' or 'outbox' once sent
+    channel: str | None = Field(default=None, max_length=10)
+    attempts: int = 0
+    last_error: str | None = None
+    #: naive UTC, like every time in the warehouse
+    created_at: datetime = Field(sa_type=DateTime())
+    attempted_at: datetime | None = Field(default=None, sa_type=DateTime())
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime())
+    #: a run sending the notice holds it until then; another run leaves it alone meanwhile
+    claimed_until: datetime | None = Field(default=None, sa_type=DateTime())

@@ -8,6 +8,7 @@ from functools import cache
 import jinja2
 
 from zvit.normalize.numbers import format_uk
+from zvit.report import formatting
 from zvit.resources import resource_dir
 
 TEMPLATES_DIR = resource_dir("templates")
@@ -28,7 +29,7 @@ def environment() -> jinja2.Environment:
     """The shared environment: HTML and XML templates autoescaped, text templates kept verbatim."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default_for_string=True),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -36,6 +37,11 @@ def environment() -> jinja2.Environment:
     )
     env.filters["money"] = money
     env.filters["percent"] = percent
+    # The consolidated report's filters: amounts in a chosen unit, «27,77 %», «2 вересня 2022 р.».
+    env.filters["amount"] = formatting.amount
+    env.filters["ratio"] = formatting.ratio
+    env.filters["uk_date"] = formatting.uk_date
+    env.filters["uk_datetime"] = formatting.uk_datetime
     # Plain-text tables (command line, text emails) align columns with these.
     env.filters["ljust"] = lambda text, width: str(text).ljust(width)
     env.filters["rjust"] = lambda text, width: str(text).rjust(width)

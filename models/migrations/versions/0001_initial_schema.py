@@ -210,20 +210,36 @@ def upgrade() -> None:
     op.create_index(op.f('ix_cited_decision_submission_id'), 'cited_decision', ['submission_id'], unique=False)
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=True),
     sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('submission_id', sa.Integer(), nullable=True),
     sa.Column('period_id', sa.Integer(), nullable=True),
-    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('recipients', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.Column('message', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('attempted_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('rejection', 'reminder', 'overdue', 'digest', 'alert')", name=op.f('ck_notification_kind')),
+    sa.CheckConstraint("status IN ('sent', 'queued', 'failed', 'cancelled')", name=op.f('ck_notification_status')),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_notification_department_id_department')),
     sa.ForeignKeyConstraint(['period_id'], ['period.id'], name=op.f('fk_notification_period_id_period')),
+    sa.ForeignKeyConstraint(['program_id'], ['program.id'], name=op.f('fk_notification_program_id_program')),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_notification_submission_id_submission')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('key', name=op.f('uq_notification_key'))
     )
     op.create_index(op.f('ix_notification_department_id'), 'notification', ['department_id'], unique=False)
+    op.create_index('ix_notification_status', 'notification', ['status'], unique=False)
     op.create_index(op.f('ix_notification_submission_id'), 'notification', ['submission_id'], unique=False)
     op.create_table('report_line',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -259,6 +275,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_report_line_measure_id'), table_name='report_line')
     op.drop_table('report_line')
     op.drop_index(op.f('ix_notification_submission_id'), table_name='notification')
+    op.drop_index('ix_notification_status', table_name='notification')
     op.drop_index(op.f('ix_notification_department_id'), table_name='notification')
     op.drop_table('notification')
     op.drop_index(op.f('ix_cited_decision_submission_id'), table_name='cited_decision')

@@ -1,0 +1,112 @@
+"""The consolidator's digest after a quarterly run: every department's status, findings counts, the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import models
+from models.submissions import Notification
+from zvit.notify.dispatch import deliver, utc_now
+from zvit.notify.formatting import period_label, uk_date, uk_datetime
+from zvit.notify.ledger import NotificationOutcome
+from zvit.notify.message import Notice, clean_header
+from zvit.notify.render import render_parts
+from zvit.notify.transport import Transport
+from zvit.registry import Registry
+from zvit.settings import Settings
+from zvit.warehouse import view_rows
+
+
+def send_digest(engine: Engine, period: str, program: str, report_paths: Mapping[str, Path], *,
+                registry: Registry, transport: Transport, run_label: str, settings: Settings | None = None,
+                now: datetime | None = None) -> NotificationOutcome:
+    """Send the digest of one quarterly run to the consolidator: once per program, period and run label.
+
+    A rerun or retry of the same run (same label) sends nothing more; each new run sends, and records, its own.
+    """
+    settings = settings or Settings.from_env()
+    now = utc_now(now)
+    return deliver(engine, digest_notice(engine, period, program, report_paths, registry=registry,
+                                         run_label=run_label, settings=settings), transport, now=now)
+
+
+def consolidators(registry: Registry, program: str, settings: Settings) -> tuple[str, ...]:
+    """ZVIT_CONSOLIDATOR_EMAILS, else the program's responsible executors, else the operators."""
+    if settings.consolidator_emails:
+        return settings.consolidator_emails
+    responsible = [email for d in registry.departments if d.is_responsible_for(program) for email in d.emails]
+    return tuple(dict.fromkeys(responsible)) or settings.operator_emails
+
+
+def digest_notice(engine: Engine, period: str, program: str, report_paths: Mapping[str, Path], *,
+                  registry: Registry, run_label: str, settings: Settings) -> Notice:
+    """The digest for one program and period, as the warehouse has it now."""
+    rows = view_rows(engine, "v_department_status", period_code=period, program_code=program)
+    counts = _finding_counts(engine, [row["submission_id"] for row in rows if row["submission_id"] is not None])
+    departments = [_department(row, counts, settings) for row in rows]
+    departments.sort(key=lambda entry: entry["department"])
+    title = registry.program(program).title if program in {p.code for p in registry.programs} else program
+    context = {
+        "program": title, "period": period_label(period), "period_code": period, "run_label": run_label,
+        "deadline": uk_date(registry.calendar.deadline(period)),
+        "departments": departments,
+        "total": len(departments),
+        "submitted": sum(1 for d in departments if d["status"] != "missing"),
+        "accepted": sum(1 for d in departments if d["status"] in ("accepted", "accepted_with_warnings")),
+        "rejected": sum(1 for d in departments if d["status"] == "rejected"),
+        "missing": sum(1 for d in departments if d["status"] == "missing"),
+        "late": sum(1 for d in departments if d["late"]),
+        "reports": [(label, str(Path(path).resolve())) for label, path in report_paths.items()],
+        "undelivered": _undelivered(engine, period),
+    }
+    subject, text, html = render_parts("digest", **context)
+    ids = _ids(engine, program, period)
+    label = clean_header(run_label)[:120]
+    return Notice(key=f"digest/{program}/{period}/{label}", kind="digest",
+                  recipients=consolidators(registry, program, settings), subject=subject, text=text, html=html,
+                  program_id=ids[0], period_id=ids[1], about=f"{title}, {period}")
+
+
+def _department(row: Mapping[str, Any], counts: Mapping[int, Mapping[str, int]],
+                settings: Settings) -> dict[str, Any]:
+    found = counts.get(row["submission_id"], {}) if row["submission_id"] is not None else {}
+    return {
+        "department": row["department_name"], "status": row["status"], "file": row["source_file"] or "",
+        "version": row["version"], "late": bool(row["is_late"]),
+        "received": uk_datetime(row["received_at"], settings.timezone) if row["received_at"] else "",
+        "critical": found.get("critical", 0), "warning": found.get("warning", 0), "notice": found.get("notice", 0),
+    }
+
+
+def _finding_counts(engine: Engine, submission_ids: list[int]) -> dict[int, dict[str, int]]:
+    if not submission_ids:
+        return {}
+    C = models.CheckResult
+    query = (select(C.submission_id, C.severity, func.count()).where(C.submission_id.in_(submission_ids))
+             .group_by(C.submission_id, C.severity))
+    counts: dict[int, dict[str, int]] = {}
+    with Session(engine) as session:
+        for submission_id, severity, count in session.execute(query):
+            counts.setdefault(submission_id, {})[severity] = int(count)
+    return counts
+
+
+def _undelivered(engine: Engine, period: str) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(
+            select(func.count()).select_from(Notification)
+            .join(models.Period, models.Period.id == Notification.period_id)
+            .where(models.Period.code == period, Notification.status.in_(("queued", "failed")))) or 0)
+
+
+def _ids(engine: Engine, program: str, period: str) -> tuple[int | None, int | None]:
+    with Session(engine) as session:
+        return (session.scalar(select(models.Program.id).where(models.Program.code == program)),
+                session.scalar(select(models.Period.id).where(models.Period.code == period)))
