@@ -10,7 +10,9 @@ from zvit.intake import read_reports
 from zvit.model import Report
 from zvit.samples.seed import write_fixtures
 
-pytest_plugins = ["tests.warehouse_fixtures"]
+pytest_plugins = [
+    "tests.warehouse_fixtures", "tests.report_fixtures", "tests.prefect_fixtures", "tests.smtp_fixtures",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "zhytomyr-efficient-government-2022-9m.txt"

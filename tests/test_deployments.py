@@ -28,12 +28,16 @@ def test_deployment_entrypoint_loads_a_flow_that_takes_its_parameters(deployment
     assert deployment["description"].strip()
 
 
-def test_check_and_store_task_runs_without_a_prefect_server(warehouse_url: str, seed_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.load_inbox import check_and_store
+def test_the_quarterly_schedule_runs_the_day_after_the_deadline_in_kyiv() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    monkeypatch.setenv("ZVIT_DATABASE_URL", warehouse_url)
-    lines = check_and_store.fn([seed_path], "2022-Q3", 1)
-    assert lines == ["viddil-deputatskoi-diialnosti 2022-Q3: accepted_with_warnings",
-                     "upravlinnia-zviazkiv 2022-Q3: accepted_with_warnings",
-                     "upravlinnia-zvernen 2022-Q3: rejected"]
+    from prefect.server.schemas.schedules import CronSchedule
+
+    (schedule,) = next(d for d in DEPLOYMENTS if d["name"] == "quarterly-collection")["schedules"]
+    cron = CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"])
+    kyiv = ZoneInfo("Europe/Kyiv")
+    # The server computes the dates the scheduler will create runs for.
+    runs = sorted(cron._get_dates_generator(n=4, start=datetime(2022, 9, 1, tzinfo=kyiv)))
+    assert [(run.astimezone(kyiv).date().isoformat(), run.astimezone(kyiv).hour) for run in runs] == [
+        ("2022-10-11", 8), ("2023-01-11", 8), ("2023-04-11", 8), ("2023-07-11", 8)]

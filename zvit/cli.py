@@ -15,7 +15,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "zvit.commands.registry",
     "zvit.commands.db",
     "zvit.commands.load",
+    "zvit.commands.report",
     "zvit.commands.validate",
+    "zvit.commands.remind",
+    "zvit.commands.run",
+    "zvit.commands.example",
+    "zvit.commands.serve",
 )
 
 

@@ -19,6 +19,7 @@ from zvit.registry import Registry, load_registry
 from zvit.warehouse.findings import CheckFinding
 from zvit.warehouse.history import measure_history
 from zvit.warehouse.load import LoadResult, load_report
+from zvit.warehouse.queries import current_submissions
 
 #: File types departments send; anything else in an inbox is left alone.
 SUBMISSION_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt")
@@ -100,19 +101,31 @@ def check(submitted: Sequence[Submitted], *, registry: Registry, period: str | N
     return [Checked(item, found) for item, found in zip(submitted, findings, strict=True)]
 
 
-def process_files(engine: Engine, paths: Iterable[Path], *, received_at: datetime | None = None,
-                  registry: Registry | None = None, period: str | None = None,
-                  program: str | None = None) -> Batch:
-    """Read, check and store a batch; each file counts as received at `received_at` or else its modification time."""
-    registry = registry or load_registry()
-    submitted, unreadable = read_files(paths)
-    batch = Batch(unreadable=unreadable)
-    for item in check(submitted, registry=registry, period=period, program=program, engine=engine):
+def store(engine: Engine, checked: Iterable[Checked], *, received_at: datetime | None = None) -> list[Checked]:
+    """Store each checked report; a file counts as received at `received_at`, else at its modification time."""
+    stored = []
+    for item in checked:
         moment = received_at or datetime.fromtimestamp(item.submitted.path.stat().st_mtime, tz=UTC)
         result = load_report(engine, item.submitted.report, sha256=item.submitted.sha256, received_at=moment,
                              findings=item.findings)
-        batch.checked.append(Checked(item.submitted, item.findings, result))
-    return batch
+        stored.append(Checked(item.submitted, item.findings, result))
+    return stored
+
+
+def current_rejections(engine: Engine, stored: Iterable[Checked]) -> list[Checked]:
+    """The stored reports that are rejected and still their department's current version (read back now:
+    a newer file stored later in the same batch supersedes an older rejected one)."""
+    current = {s.id for s in current_submissions(engine) if s.status == "rejected"}
+    return [item for item in stored if item.result is not None and item.result.submission_id in current]
+
+
+def process_files(engine: Engine, paths: Iterable[Path], *, received_at: datetime | None = None,
+                  registry: Registry | None = None, period: str | None = None,
+                  program: str | None = None) -> Batch:
+    """Read, check and store a batch of files."""
+    submitted, unreadable = read_files(paths)
+    checked = check(submitted, registry=registry or load_registry(), period=period, program=program, engine=engine)
+    return Batch(checked=store(engine, checked, received_at=received_at), unreadable=unreadable)
 
 
 def _year(period: str | None) -> int | None:

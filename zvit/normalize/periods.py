@@ -76,3 +76,9 @@ def find_period(text: str) -> Period | None:
     if match:
         found.append((match.start(), Period(int(match["year"]), 4)))
     return min(found)[1] if found else None
+
+
+def last_ended(today: date) -> Period:
+    """The latest period that ended before `today`: the one a quarterly run or a reminder is about."""
+    quarter = (today.month - 1) // 3  # quarters fully ended this year
+    return Period(today.year, quarter) if quarter else Period(today.year - 1, 4)

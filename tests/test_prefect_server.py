@@ -1,0 +1,135 @@
+"""End to end against a real `prefect server start`: a rejected quarter fails, is retried as the UI does, completes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from zvit.intake import read_layouts
+from zvit.samples.docx_writer import write_docx
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+CORRECTED = ("02.12.2020 р. № 1430 та зміни від 23.09.2022 № 279",
+             "24.12.2020 № 31 та зміни від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558")
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(predicate, seconds: float, what: str) -> object:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> dict[str, str]:
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
+           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_SERVER_API_HOST": "127.0.0.1",
+           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_UI_ENABLED": "false",
+           "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'zvit.db'}", "ZVIT_INBOX_DIR": str(tmp_path / "inbox"),
+           "ZVIT_REPORTS_DIR": str(tmp_path / "reports"), "ZVIT_OUTBOX_DIR": str(tmp_path / "outbox")}
+    env.pop("PREFECT_API_KEY", None)
+    return env
+
+
+@pytest.fixture
+def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """A real Prefect server and a `zvit serve` process, both stopped after the test."""
+    log = (tmp_path / "server.log").open("w")
+    processes = [subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=environment,
+                                  stdout=log, stderr=subprocess.STDOUT)]
+    api = environment["PREFECT_API_URL"]
+    try:
+        _wait(lambda: _healthy(api), 120, "the Prefect server")
+        processes.append(subprocess.Popen([sys.executable, "-m", "zvit", "serve"], env=environment, cwd=ROOT,
+                                          stdout=log, stderr=subprocess.STDOUT))
+        _wait(lambda: _deployment_id(api, "collect-quarter", "quarterly-collection"), 120, "zvit serve")
+        yield api
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+def _healthy(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _deployment_id(api: str, flow: str, name: str) -> str | None:
+    response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=5)
+    return response.json()["id"] if response.status_code == 200 else None
+
+
+def _final_state(api: str, run_id: str) -> str:
+    return str(_wait(lambda: (state := httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"])
+                     in FINAL and state, 300, "the flow run to finish"))
+
+
+def test_rejected_quarter_fails_and_a_ui_retry_completes_it_with_the_corrected_file(
+        server: str, environment: dict[str, str], seed_path: Path, tmp_path: Path) -> None:
+    inbox = Path(environment["ZVIT_INBOX_DIR"]) / "2022-Q3"
+    subprocess.run([sys.executable, "-m", "zvit", "example-inbox"], env=environment, check=True, capture_output=True)
+    deployment = _deployment_id(server, "collect-quarter", "quarterly-collection")
+    run = httpx.post(f"{server}/deployments/{deployment}/create_flow_run",
+                     json={"parameters": {"period": "2022-Q3"}}, timeout=10).json()
+    assert _final_state(server, run["id"]) == "FAILED"
+    # The name is given when the run starts, from the flow's template: the period it collects.
+    assert httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["name"] == "2022-Q3"
+
+    # The department sends a corrected file: it replaces the rejected one in the inbox.
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(seed_path.read_text(encoding="utf-8").replace(*CORRECTED), encoding="utf-8")
+    third = inbox / "zhytomyr-efficient-government-2022-9m-3.docx"
+    write_docx([read_layouts(corrected)[2]], third)
+    os.utime(third, (1665300000, 1665300000))
+
+    # What the UI's Retry button does: force the failed run back to AwaitingRetry (a Scheduled state).
+    retry = httpx.post(f"{server}/flow_runs/{run['id']}/set_state", timeout=10, json={
+        "state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True})
+    assert retry.json()["status"] == "ACCEPT"
+    _wait(lambda: httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"] != "SCHEDULED",
+          120, "the retried run to start")
+    assert _final_state(server, run["id"]) == "COMPLETED"
+
+    from zvit.warehouse import current_submissions, make_engine, view_rows
+
+    engine = make_engine(environment["ZVIT_DATABASE_URL"])
+    try:
+        zvernen = [s for s in current_submissions(engine) if s.department_name and "звернень" in s.department_name]
+        assert [(s.status, s.version) for s in zvernen] == [("accepted_with_warnings", 2)]
+        [totals] = view_rows(engine, "v_program_totals", period_code="2022-Q3")
+        assert (totals["annual"], totals["financed"]) == (Decimal("2982700.00"), Decimal("868627.84"))
+    finally:
+        engine.dispose()
+    html = (Path(environment["ZVIT_REPORTS_DIR"]) / "2022-Q3" / "efektyvna-vlada.html").read_text(encoding="utf-8")
+    assert "402,7" in html  # the corrected department's annual volume, тис. грн, now in the report
+    shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)

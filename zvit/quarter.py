@@ -1,0 +1,102 @@
+"""One quarter as the warehouse holds it: each department's verdict and findings, totals, written reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from zvit.warehouse import check_results, view_rows
+
+
+@dataclass(frozen=True)
+class DepartmentOutcome:
+    """A registered department's state for the period: its current submission, or missing."""
+
+    department: str
+    program: str
+    source: str | None
+    version: int | None
+    status: str
+    late: bool | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QuarterSummary:
+    """What a quarterly run leaves: every department's outcome, program totals and the reports written."""
+
+    period: str
+    departments: list[DepartmentOutcome]
+    totals: dict[str, Decimal | None]
+    reports: dict[str, str]
+
+
+def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = None) -> QuarterSummary:
+    """Read the quarter back from the warehouse's views."""
+    outcomes = []
+    for row in view_rows(engine, "v_department_status", period_code=period):
+        findings = []
+        if row["submission_id"] is not None:
+            findings = [{"code": c.rule_code, "severity": c.severity, "message": c.message, "measure": c.measure,
+                         "part": c.source_part, "row": c.row, "column": c.column, "value": c.value,
+                         "expected": c.expected}
+                        for c in check_results(engine, row["submission_id"]) if c.severity != "notice"]
+        late = None if row["is_late"] is None else bool(row["is_late"])
+        outcomes.append(DepartmentOutcome(row["department_code"], row["program_code"], row["source_file"],
+                                          row["version"], row["status"], late, findings))
+    totals: dict[str, Decimal | None] = {"planned": None, "annual": None, "financed": None, "percent": None}
+    programs = view_rows(engine, "v_program_totals", period_code=period)
+    if len(programs) == 1:
+        program = programs[0]
+        totals = {name: program.get(name) for name in ("planned", "annual", "financed")}
+        totals["percent"] = program.get("computed_percent")
+    return QuarterSummary(period, sorted(outcomes, key=lambda o: (o.program, o.department)), totals,
+                          {fmt: str(path) for fmt, path in (reports or {}).items()})
+
+
+def render_reports(engine: Engine, period: str, out_dir: Path) -> dict[str, Path]:
+    """Write the consolidated report of every program running in the period, in every format."""
+    from zvit.report.gather import gather_report, report_programs
+    from zvit.report.write import write_report
+
+    written: dict[str, Path] = {}
+    programs = report_programs(engine, period)
+    for program in programs:
+        paths = write_report(gather_report(engine, program=program, period=period), out_dir)
+        # One program is the usual case: key by format; several programs get program-prefixed keys.
+        written.update(paths if len(programs) == 1 else {f"{program}.{fmt}": p for fmt, p in paths.items()})
+    return written
+
+
+#: The files a consolidated report leaves in its folder, by format.
+_REPORT_FILES = {"html": "*.html", "docx": "*.docx", "xlsx": "*.xlsx", "pdf": "*.pdf",
+                 "datapackage": "*/datapackage.json"}
+
+
+def report_paths(folder: Path) -> dict[str, Path]:
+    """The consolidated report files found in a period's folder, by format."""
+    found: dict[str, Path] = {}
+    for fmt, pattern in _REPORT_FILES.items():
+        found.update({fmt if i == 0 else f"{fmt}.{i}": p for i, p in enumerate(sorted(folder.glob(pattern)))})
+    return found
+
+
+def notify_period(engine: Engine, period: str, submission_ids: list[int], reports: dict[str, Path], *,
+                  run_label: str) -> list[str]:
+    """After a run: deliver queued notices, tell rejected departments what to fix, send each program's digest."""
+    from zvit.notify import flush_queue, notify_rejections, send_digest, transport_from_settings
+    from zvit.registry import load_registry
+
+    registry = load_registry()
+    transport = transport_from_settings()
+    outcomes = [*flush_queue(engine, transport),
+                *notify_rejections(engine, submission_ids, registry=registry, transport=transport)]
+    for program in sorted({row["program_code"] for row in view_rows(engine, "v_department_status",
+                                                                      period_code=period)}):
+        outcomes.append(send_digest(engine, period, program, reports, registry=registry, transport=transport,
+                                    run_label=run_label))
+    return [f"{o.kind} {o.status}" for o in outcomes]
