@@ -90,3 +90,24 @@ def test_process_submission_takes_a_corrected_file_alone(quarter: Path, capsys: 
     assert (zvernen["department"], zvernen["source"], zvernen["version"], zvernen["status"]) == (
         "upravlinnia-zvernen", target.name, 2, "accepted_with_warnings")
     assert summary["totals"]["annual"] == 2982700.0 and summary["totals"]["financed"] == 868627.84
+
+
+def test_operators_are_alerted_when_a_run_fails_but_not_when_data_was_rejected(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from uuid import uuid4
+
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.states import Crashed, Failed
+
+    from flows.quarterly import SubmissionsRejected, alert_operators
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZVIT_SMTP_HOST", raising=False)
+    run = FlowRun(id=uuid4(), name="2022-Q3", flow_id=uuid4())
+    alert_operators(None, run, Failed(data=SubmissionsRejected("2022-Q3: 1 submission(s) rejected")))
+    assert not (tmp_path / "outbox").exists()  # a rejection is the department's news, not an operator's alert
+    alert_operators(None, run, Crashed(message="database is unreachable"))
+    (alert,) = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in (tmp_path / "outbox").glob("*.eml")]
+    assert alert["To"] == "zvit-operators@example.org"
+    assert "database is unreachable" in alert.get_body(("plain",)).get_content()

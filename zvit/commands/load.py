@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `load` to the command line."""
     parser = subparsers.add_parser("load", help="read report files, check them and store them in the warehouse")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
-    parser.add_argument("--period", default=None, metavar="PERIOD",
+    parser.add_argument("--period", default=None, type=period_code, metavar="PERIOD",
                         help="the period being collected, e.g. 2022-Q3: a report for another period is rejected")
     parser.add_argument("--program", default=None, metavar="CODE",
                         help="the program being collected: a report on another program is rejected")

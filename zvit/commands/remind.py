@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import date
 
+from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 
@@ -16,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        "notices",
         description="Each notice goes out at most once per department, period and kind, however often this runs. "
                     "Exit code 1 when a notice could not be delivered (it stays queued for the next run).")
-    parser.add_argument("--period", required=True, metavar="PERIOD", help="the period being collected, e.g. 2022-Q3")
+    parser.add_argument("--period", required=True, type=period_code, metavar="PERIOD",
+                        help="the period being collected, e.g. 2022-Q3")
     parser.add_argument("--program", default=None, metavar="CODE", help="only this program (default: all)")
     parser.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                         help="act as if it were this day (default: today in the city's time zone)")

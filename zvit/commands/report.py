@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 from zvit.errors import ZvitError
 from zvit.report import FORMATS
@@ -31,16 +32,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="amounts in the documents: thousands of hryvnias with one decimal as in the official "
                              "form (default), or grn with kopecks; the open data is always in hryvnias")
     parser.set_defaults(func=run)
-
-
-def period_code(text: str) -> str:
-    """Check --period; argparse shows the error."""
-    from zvit.normalize.periods import PeriodError, parse_period_code
-
-    try:
-        return parse_period_code(text).code
-    except PeriodError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def format_list(text: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ import os
 import sys
 from typing import Any
 
+from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 #: Exit codes: the quarter was processed / --strict and something was rejected or missing / the run failed.
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run", help="collect a period from the inbox: check, store, report, notify (embedded, no server)",
         description="Exit code: 0 when the period was processed (rejected or missing submissions are reported), "
                     "1 with --strict when any was rejected or missing, 2 on usage errors, 3 when the run failed.")
-    parser.add_argument("--period", required=True, metavar="PERIOD", help="e.g. 2022-Q3")
+    parser.add_argument("--period", required=True, type=period_code, metavar="PERIOD", help="e.g. 2022-Q3")
     parser.add_argument("--inbox", default=None, metavar="DIR", help="default: ZVIT_INBOX_DIR/<period>")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a submission is rejected or missing")
@@ -30,9 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run(args: argparse.Namespace) -> int:
     """Run the collect-quarter flow in-process and summarize the period from the warehouse."""
-    from zvit.normalize.periods import parse_period_code
-
-    parse_period_code(args.period)  # a bad period is a usage error before anything starts
     # Telemetry off and Prefect's own logging quiet unless asked for: this is a local, embedded run, and a
     # rejected submission (which fails the run on purpose, so it can be retried) is reported in the summary.
     # The temporary API server of an embedded run takes 15-20 s to start on a loaded 2-core machine.

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Exit code: 0 when every report would be accepted, 1 when one would be rejected, "
                     "2 when a file cannot be read.")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
-    parser.add_argument("--period", default=None, metavar="PERIOD", help="the period being collected, e.g. 2022-Q3")
+    parser.add_argument("--period", default=None, type=period_code, metavar="PERIOD", help="the period being collected, e.g. 2022-Q3")
     parser.add_argument("--program", default=None, metavar="CODE", help="the program being collected")
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object per report")
     parser.set_defaults(func=run)
