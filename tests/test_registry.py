@@ -113,7 +113,7 @@ def test_periods_cover_every_quarter_of_the_programs_years() -> None:
     assert [p.code for p in periods][:5] == ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4", "2022-Q1"]
     assert len(periods) == 20 and periods[-1].code == "2025-Q4"
     q3 = parse_period("2022-Q3")
-    assert (q3.starts_on, q3.ends_on) == (date(2022, 1, 1), date(2022, 9, 30))
+    assert (q3.start, q3.end) == (date(2022, 1, 1), date(2022, 9, 30))
     assert default_deadline(parse_period("2024-Q4"), day=10, months_after=1) == date(2025, 1, 10)
 
 

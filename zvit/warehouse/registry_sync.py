@@ -120,5 +120,5 @@ def _aliases(model: type[Any], owner: str, owner_id: int, field: str, normalize:
 
 def _upsert_period(session: Session, period: Period, deadline: Any, timezone: str) -> None:
     _upsert(session, models.Period, {"code": period.code}, year=period.year, quarter=period.quarter,
-            starts_on=period.starts_on, ends_on=period.ends_on, deadline=deadline,
+            starts_on=period.start, ends_on=period.end, deadline=deadline,
             late_from=late_from(deadline, timezone))
