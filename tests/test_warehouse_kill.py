@@ -37,7 +37,9 @@ CHILD = textwrap.dedent("""
     def insert_then_stall(session, rows):
         insert_lines(session, rows)
         session.flush()
-        Path(marker).write_text(str(len(rows)))
+        # Written then renamed, so the parent never reads a marker that exists but is still empty.
+        Path(marker + ".tmp").write_text(str(len(rows)))
+        Path(marker + ".tmp").rename(marker)
         time.sleep(300)
 
     load_module._insert_lines = insert_then_stall
