@@ -60,9 +60,15 @@ def open_package(path: Path, kind: Literal["docx", "xlsx"]) -> Any:
     except IntakeError:
         raise
     except Exception as exc:  # noqa: BLE001 - any library failure on a damaged file is the file's fault
-        raise IntakeError(path.name, f"damaged {_KIND_NAME[kind]}: {exc}", code="INTAKE-FORMAT") from exc
+        raise IntakeError(path.name, f"damaged {_KIND_NAME[kind].split(' ', 1)[1]}: {first_line(exc)}",
+                          code="INTAKE-FORMAT") from exc
 
 
 def _starts_like_zip(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(4) == b"PK\x03\x04"
+
+
+def first_line(error: BaseException) -> str:
+    """A library's error in one line: errors reach people as one line naming the file."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from zvit.errors import IntakeError
 from zvit.intake.blocks import Block, Row
-from zvit.intake.ooxml import open_package
+from zvit.intake.ooxml import first_line, open_package
 from zvit.model import SourceLocation
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
@@ -27,6 +28,10 @@ def read_xlsx(path: Path) -> list[list[Block]]:
         for sheet in workbook.worksheets:
             unsaved = _unsaved_formulas(path, getattr(sheet, "_worksheet_path", None))
             streams.append(list(_sheet_rows(sheet, unsaved)))
+    except Exception as exc:  # noqa: BLE001 - sheets parse lazily; any failure here is the file's
+        # defusedxml refuses entity declarations (billion laughs, external entities) while a sheet is read.
+        raise IntakeError(path.name, f"damaged or unsafe Excel (.xlsx) file: {first_line(exc)}",
+                          code="INTAKE-FORMAT") from exc
     finally:
         workbook.close()
     return streams
