@@ -9,6 +9,7 @@ from pathlib import Path
 
 from zvit.errors import IntakeError
 from zvit.intake.blocks import Block
+from zvit.intake.ooxml import ZIP_ERRORS
 from zvit.model import Report, SourceFormat
 from zvit.normalize.columns import Column
 from zvit.normalize.layout import RawReport, split_reports
@@ -38,8 +39,11 @@ def detect_format(path: Path) -> SourceFormat:
         kind = _OLD_BINARY.get(suffix, "an old binary Office format")
         raise IntakeError(path.name, f"{kind} is not supported: save it as .docx or .xlsx", code="INTAKE-FORMAT")
     if head.startswith(b"PK") and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except ZIP_ERRORS:
+            names = set()  # damaged: the name decides, and opening it as that kind says what is wrong
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:

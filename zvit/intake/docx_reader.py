@@ -7,7 +7,8 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from zvit.intake.blocks import Block, Paragraph, Row
-from zvit.intake.ooxml import open_package
+from zvit.errors import IntakeError
+from zvit.intake.ooxml import first_line, open_package
 from zvit.model import PARAGRAPH, SourceLocation
 
 #: Tables narrower than this are layout (signatures, approval stamps), read as paragraphs.
@@ -18,6 +19,13 @@ _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w
 def read_docx(path: Path) -> list[list[Block]]:
     """The document body as one stream of blocks."""
     document = open_package(path, "docx")
+    try:
+        return [_body_blocks(document)]
+    except Exception as exc:  # noqa: BLE001 - the body is read lazily; any failure here is the file's
+        raise IntakeError(path.name, f"damaged Word (.docx) file: {first_line(exc)}", code="INTAKE-FORMAT") from exc
+
+
+def _body_blocks(document) -> list[Block]:  # noqa: ANN001 - python-docx Document
     blocks: list[Block] = []
     tables = paragraphs = 0
     for element in _body_elements(document.element.body):
@@ -29,7 +37,7 @@ def read_docx(path: Path) -> list[list[Block]]:
         elif element.tag == _TBL:
             tables += 1
             blocks.extend(_table_blocks(element, tables))
-    return [blocks]
+    return blocks
 
 
 def _body_elements(body):  # noqa: ANN001, ANN202 - lxml elements

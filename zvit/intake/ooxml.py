@@ -15,6 +15,9 @@ MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_RATIO = 150
 _RATIO_FLOOR_BYTES = 1024 * 1024
 
+#: What the zipfile module raises for a damaged archive (an unknown version or method, a bad offset...).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, ValueError, EOFError)
+
 _MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _KIND_NAME = {"docx": "a Word (.docx) file", "xlsx": "an Excel (.xlsx) file"}
 
@@ -33,7 +36,7 @@ def check_package(path: Path, kind: Literal["docx", "xlsx"]) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise IntakeError(path.name, f"truncated or damaged ({exc})", code="INTAKE-FORMAT") from exc
     if len(entries) > MAX_ENTRIES:
         raise IntakeError(path.name, f"the archive has more than {MAX_ENTRIES} entries", code="INTAKE-LIMIT")
