@@ -41,7 +41,20 @@ def estimate_pipeline(row: dict[str, Any], rows: list[dict[str, Any]]) -> Estima
                   "measured: `zvit run` on an empty inbox at this N minus its flow (imports, server, summary)")]
     for stage in STAGES:
         parts.append(_stage(stage, row, reference))
+    parts.append(_handovers(row))
     return Estimate(sum(part.seconds for part in parts), parts)
+
+
+def _handovers(row: dict[str, Any]) -> Part:
+    """Prefect's idle time between stages: as measured so far, and once more the largest for notify."""
+    handovers = row["pipeline"].get("handovers") or []
+    measured = sum(h[2] for h in handovers)
+    if any(h[1] == "notify" and h[0] == "render" for h in handovers) or not handovers:
+        return Part("between tasks", measured, "measured in the stopped run")
+    largest = max(h[2] for h in handovers)
+    return Part("between tasks", measured + largest,
+                f"measured in the stopped run ({measured:.1f} s), plus the largest of them ({largest:.1f} s) "
+                "again for the hand-over to notify, which gets the whole stored batch too")
 
 
 def _reference(row: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -34,6 +34,9 @@ class FlowTimes:
     #: the flow's start and end, seconds since the epoch (end None when it never ended)
     started_at: float
     ended_at: float | None
+    #: idle time between one stage's last task and the next stage's first: Prefect preparing the next task
+    #: (it walks every value of a task's parameters), as (from stage, to stage, seconds)
+    handovers: tuple[tuple[str, str, float], ...] = ()
 
 
 def stage_of(task_key: str) -> str:
@@ -72,7 +75,16 @@ def flow_times(prefect_home: Path) -> FlowTimes | None:
               for stage, e in stages.items()}
     flow_seconds = round((flow_end - flow_start).total_seconds(), 3) if flow[1] else None
     return FlowTimes(flow_seconds, round((first_task - flow_start).total_seconds(), 3), result,
-                     flow_start.timestamp(), flow_end.timestamp() if flow[1] else None)
+                     flow_start.timestamp(), flow_end.timestamp() if flow[1] else None, _handovers(tasks))
+
+
+def _handovers(tasks: list[tuple[str, str, str]]) -> tuple[tuple[str, str, float], ...]:
+    ordered = sorted((_time(start), _time(end), stage_of(key)) for key, start, end in tasks)
+    found = []
+    for (_, ended, before), (began, _, after) in zip(ordered, ordered[1:]):
+        if before != after:
+            found.append((before, after, round((began - ended).total_seconds(), 3)))
+    return tuple(found)
 
 
 def _time(text: str) -> datetime:

@@ -105,7 +105,8 @@ def _run_row(measured: Measured, work: Path) -> dict[str, Any]:
                            "peak_processes": measured.peak_processes}
     if times is not None:
         row.update(flow_seconds=times.flow_seconds, collect_seconds=times.collect_seconds, tasks=times.stages,
-                   before_flow_seconds=round(times.started_at - measured.started_at, 3))
+                   before_flow_seconds=round(times.started_at - measured.started_at, 3),
+                   handovers=[list(handover) for handover in times.handovers])
         if times.ended_at is not None:
             row["after_flow_seconds"] = round(measured.ended_at - times.ended_at, 3)
     if measured.returncode != 0:
