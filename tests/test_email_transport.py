@@ -193,6 +193,19 @@ def test_outbox_files_are_named_safely_and_written_whole(tmp_path: Path) -> None
     assert email.message_from_bytes(path.read_bytes(), policy=policy.default)["To"] == "zvit@zvernennia.example.org"
 
 
+def test_a_message_sent_again_after_a_crash_adds_no_second_outbox_file(tmp_path: Path) -> None:
+    # Issue 9: a run killed after writing the .eml, before the ledger recorded it, resends the stored message.
+    from zvit.notify.dispatch import parse
+
+    outbox = OutboxTransport(tmp_path / "outbox")
+    first = message(key="rejection/submission/3")
+    written = Path(outbox.send(first).detail)
+    again = Path(outbox.send(parse(first.as_string())).detail)
+    other = Path(outbox.send(message(key="rejection/submission/3")).detail)  # same name, another message
+    assert again == written and other.name == "20221008-090000-rejection-submission-3-2.eml"
+    assert sorted(p.name for p in written.parent.iterdir()) == sorted([written.name, other.name])
+
+
 def test_an_outbox_that_cannot_be_written_is_a_delivery_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

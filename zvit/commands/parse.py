@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from zvit.errors import IntakeError
+from zvit.errors import IntakeError, printable
 from zvit.export import report_data
 from zvit.intake import read_reports
 from zvit.model import Report
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             reports.extend(read_reports(path))
         except IntakeError as error:
-            print(f"zvit: {error}", file=sys.stderr)
+            print(f"zvit: {printable(str(error))}", file=sys.stderr)
             failed = True
     if args.json:
         json.dump([report_data(r) for r in reports], sys.stdout, ensure_ascii=False, indent=2)

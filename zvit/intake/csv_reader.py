@@ -6,8 +6,10 @@ import csv
 import io
 from pathlib import Path
 
+from zvit.errors import IntakeError
 from zvit.intake.blocks import Block, Row
 from zvit.intake.encoding import decode
+from zvit.intake.limits import Budget
 from zvit.model import SourceLocation
 
 _DELIMITERS = (";", "\t", ",")
@@ -19,10 +21,19 @@ def read_csv(path: Path) -> list[list[Block]]:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     blocks: list[Block] = []
+    budget = Budget(path.name)
     line = 1
-    for record in reader:
-        blocks.append(Row(cells=tuple(record), location=SourceLocation(part="", row=line)))
-        line = reader.line_num + 1
+    try:
+        for record in reader:
+            budget.look()
+            if record:
+                budget.row(len(record))
+            blocks.append(Row(cells=tuple(record), location=SourceLocation(part="", row=line)))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        # the csv module refuses a field over 128 KB (no report cell is that long) and a few malformations
+        raise IntakeError(path.name, f"not a readable CSV file ({error})", code="INTAKE-FORMAT",
+                          row=f"рядок {line}") from None
     return [blocks]
 
 

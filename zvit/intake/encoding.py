@@ -6,10 +6,12 @@ import codecs
 from pathlib import Path
 
 from zvit.errors import IntakeError
+from zvit.intake.limits import check_text_size
 
 
 def decode(path: Path) -> str:
     """The file's text, its encoding detected; an empty or binary file is an IntakeError."""
+    check_text_size(path)
     data = path.read_bytes()
     if not data.strip():
         raise IntakeError(path.name, "the file is empty", code="INTAKE-EMPTY")

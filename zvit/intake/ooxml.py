@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -11,13 +13,24 @@ from zvit.errors import IntakeError
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 5_000
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
+#: The XML of all parts together: python-docx holds it as one tree, several times its size in memory.
+#: A long report's document.xml is a few megabytes.
+MAX_XML_BYTES = 30 * 1024 * 1024
+#: XML elements in all parts together: a parsed element costs lxml 200-400 bytes, so a million empty
+#: paragraphs would take 500 MB. A long report (2,000 table rows of verbose Word XML) has about 250,000.
+MAX_XML_ELEMENTS = 600_000
+#: Sheets in a workbook: each is parsed on its own, so thousands of empty ones take minutes.
+MAX_SHEETS = 100
 #: Office XML compresses about 5-20 times; a far higher ratio on a large entry is a zip bomb.
 MAX_RATIO = 150
 _RATIO_FLOOR_BYTES = 1024 * 1024
 
 #: What the zipfile module raises for a damaged archive (an unknown version or method, a bad offset...).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, ValueError, EOFError)
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, NotImplementedError, ValueError,
+              EOFError)
 
+_CHUNK = 1 << 20
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b")
 _MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _KIND_NAME = {"docx": "a Word (.docx) file", "xlsx": "an Excel (.xlsx) file"}
 
@@ -45,8 +58,45 @@ def check_package(path: Path, kind: Literal["docx", "xlsx"]) -> None:
     for entry in entries:
         if entry.file_size > _RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
             raise IntakeError(path.name, f"entry {entry.filename} is compressed like a zip bomb", code="INTAKE-LIMIT")
+    xml = [entry for entry in entries if entry.filename.endswith((".xml", ".rels"))]
+    if sum(entry.file_size for entry in xml) > MAX_XML_BYTES:
+        raise IntakeError(path.name, f"more than {MAX_XML_BYTES // 2**20} MB of XML: too large for a report",
+                          code="INTAKE-LIMIT")
+    _check_xml_counts(path, xml)
     if _MAIN_PART[kind] not in names:
         raise IntakeError(path.name, f"not {_KIND_NAME[kind]}", code="INTAKE-FORMAT")
+
+
+def _check_xml_counts(path: Path, xml: list[zipfile.ZipInfo]) -> None:
+    """Inflate every entry once, in small pieces, before any library reads it whole.
+
+    zipfile.read() inflates all of an entry's compressed data before cutting it to the size the header
+    declares, so an entry that lies about its size could inflate a thousand times its bytes in one call.
+    Read piece by piece, it stops at the declared size and fails its checksum. The same pass counts
+    elements (and sheets) in the XML.
+    """
+    elements = 0
+    xml_names = {entry.filename for entry in xml}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                is_xml = entry.filename in xml_names
+                tail = b""
+                with archive.open(entry) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        if is_xml:
+                            # opening tags; a tag cut between two pieces is counted by joining the edge
+                            piece = tail + chunk
+                            elements += piece.count(b"<") - piece.count(b"</") - tail.count(b"<") + tail.count(b"</")
+                            tail = chunk[-1:]
+                if entry.filename == "xl/workbook.xml" and len(_SHEET.findall(archive.read(entry))) > MAX_SHEETS:
+                    raise IntakeError(path.name, f"more than {MAX_SHEETS} sheets: too large for a report",
+                                      code="INTAKE-LIMIT")
+    except ZIP_ERRORS as exc:
+        raise IntakeError(path.name, f"truncated or damaged ({first_line(exc)})", code="INTAKE-FORMAT") from exc
+    if elements > MAX_XML_ELEMENTS:
+        raise IntakeError(path.name, f"more than {MAX_XML_ELEMENTS} XML elements: too large for a report",
+                          code="INTAKE-LIMIT")
 
 
 def open_package(path: Path, kind: Literal["docx", "xlsx"]) -> Any:
@@ -63,7 +113,9 @@ def open_package(path: Path, kind: Literal["docx", "xlsx"]) -> Any:
     except IntakeError:
         raise
     except Exception as exc:  # noqa: BLE001 - any library failure on a damaged file is the file's fault
-        raise IntakeError(path.name, f"damaged {_KIND_NAME[kind].split(' ', 1)[1]}: {first_line(exc)}",
+        # the library names the file by its full path: where zvit keeps it is nobody else's business
+        problem = first_line(exc).replace(str(path), path.name)
+        raise IntakeError(path.name, f"damaged {_KIND_NAME[kind].split(' ', 1)[1]}: {problem}",
                           code="INTAKE-FORMAT") from exc
 
 

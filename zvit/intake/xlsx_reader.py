@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from zvit.errors import IntakeError
 from zvit.intake.blocks import Block, Row
+from zvit.intake.limits import Budget
 from zvit.intake.ooxml import first_line, open_package
 from zvit.model import SourceLocation
 
@@ -24,10 +25,17 @@ def read_xlsx(path: Path) -> list[list[Block]]:
     """One stream of rows per sheet; formulas are never evaluated, only their saved values read."""
     workbook = open_package(path, "xlsx")
     streams: list[list[Block]] = []
+    budget = Budget(path.name)
     try:
         for sheet in workbook.worksheets:
+            budget.look()
             unsaved = _unsaved_formulas(path, getattr(sheet, "_worksheet_path", None))
-            streams.append(list(_sheet_rows(sheet, unsaved)))
+            # The <dimension> a file declares is not trusted: "A1:XFD1048576" would pad every row to 16,384
+            # cells and add a million empty rows. Each row is read as long as it really is.
+            sheet.reset_dimensions()
+            streams.append(list(_sheet_rows(sheet, unsaved, budget)))
+    except IntakeError:
+        raise
     except Exception as exc:  # noqa: BLE001 - sheets parse lazily; any failure here is the file's
         # defusedxml refuses entity declarations (billion laughs, external entities) while a sheet is read.
         raise IntakeError(path.name, f"damaged or unsafe Excel (.xlsx) file: {first_line(exc)}",
@@ -37,8 +45,9 @@ def read_xlsx(path: Path) -> list[list[Block]]:
     return streams
 
 
-def _sheet_rows(sheet, unsaved: set[tuple[int, int]]):  # noqa: ANN001, ANN202 - openpyxl sheet
+def _sheet_rows(sheet, unsaved: set[tuple[int, int]], budget: Budget):  # noqa: ANN001, ANN202 - openpyxl sheet
     for cells in sheet.iter_rows():
+        budget.look(cells=len(cells))
         if not cells:
             continue
         number = next((c.row for c in cells if getattr(c, "row", None)), None)
@@ -48,6 +57,7 @@ def _sheet_rows(sheet, unsaved: set[tuple[int, int]]):  # noqa: ANN001, ANN202 -
         missing = frozenset(i for i in range(len(cells)) if (number, i + 1) in unsaved)
         if not any(texts) and not missing:
             continue
+        budget.row(len(cells))
         yield Row(
             cells=texts,
             location=SourceLocation(part=sheet.title, row=number),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from zvit.normalize.text import collapse_spaces
 
@@ -49,8 +50,10 @@ class Column:
     unit: Decimal | None
 
 
+@lru_cache(maxsize=1 << 14)
 def classify_header(text: str) -> str | None:
     """The field a header cell names, or None."""
+    # Cached: every row of a table is tried as a header, several times, and header texts repeat across files.
     text = collapse_spaces(text)
     if not text or len(text) > 250:
         return None
@@ -70,6 +73,13 @@ def unit_of(text: str) -> Decimal | None:
 
 def header_columns(cells: tuple[str, ...]) -> list[Column] | None:
     """The columns of a header row, or None when the row is not the report table's header."""
+    found = _header_columns(cells)
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _header_columns(cells: tuple[str, ...]) -> tuple[Column, ...] | None:
+    # Cached by the row's cells: finding the header and cutting the table ask about the same rows again.
     columns: list[Column] = []
     seen: set[str] = set()
     for index, cell in enumerate(cells):
@@ -78,7 +88,7 @@ def header_columns(cells: tuple[str, ...]) -> list[Column] | None:
             seen.add(field)
             columns.append(Column(field, index, collapse_spaces(cell), unit_of(cell)))
     if len(seen) >= 4 and seen & {"annual", "financed"}:
-        return columns
+        return tuple(columns)
     return None
 
 

@@ -12,7 +12,7 @@ from zvit.notify.dispatch import compose, deliver, utc_now
 from zvit.notify.formatting import uk_datetime
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice, clean_header
-from zvit.notify.redaction import redact
+from zvit.redaction import redact
 from zvit.notify.render import render_parts
 from zvit.notify.transport import DeliveryError, Transport
 from zvit.settings import Settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import os
 import re
@@ -13,11 +14,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Literal, Protocol
 
 from zvit.notify.message import NOTICE_HEADER, recipients_of
-from zvit.notify.redaction import redact
+from zvit.redaction import redact
 from zvit.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,21 +70,51 @@ class OutboxTransport:
         """Write the message as an .eml file; a reader never sees a half-written one."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            notice = safe_file_name(str(message.get(NOTICE_HEADER, "message")))
-            target = self.directory / f"{_stamp(message)}-{notice}.eml"
+            name = f"{_stamp(message)}-{safe_file_name(str(message.get(NOTICE_HEADER, 'message')))}"
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".eml.tmp")
             try:
                 with os.fdopen(descriptor, "wb") as stream:
                     stream.write(message.as_bytes())
                     stream.flush()
                     os.fsync(stream.fileno())
-                os.replace(temporary, target)
-            except BaseException:
+                target = _link_unique(Path(temporary), self.directory, name, str(message.get("Message-ID", "")))
+            finally:
                 Path(temporary).unlink(missing_ok=True)
-                raise
         except OSError as error:
             raise DeliveryError(f"cannot write to the outbox {self.directory}: {error.strerror or error}") from None
         return Delivery(channel=self.channel, detail=str(target))
+
+
+def _link_unique(temporary: Path, directory: Path, name: str, message_id: str) -> Path:
+    """Give the written file its name, never over another message's: two notices whose keys read the same
+    once made safe, in the same second, both stay (the second gets «-2»). A hard link fails if the name is
+    taken, which a check-then-rename would not do against another process. The same message sent again (a
+    run killed after writing it, before the ledger said so) finds its file and adds none."""
+    for number in range(1, 1000):
+        target = directory / (f"{name}.eml" if number == 1 else f"{name}-{number}.eml")
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            if message_id and _message_id(target) == message_id:
+                return target
+            continue
+        except OSError:
+            # a file system without hard links: reserve the name, then move the message onto it
+            try:
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue
+            os.replace(temporary, target)
+        return target
+    raise DeliveryError(f"the outbox {directory} already holds 999 messages named {name}")
+
+
+def _message_id(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return str(BytesHeaderParser(policy=email.policy.default).parse(stream).get("Message-ID", ""))
+    except OSError:
+        return None
 
 
 def _stamp(message: EmailMessage) -> str:
@@ -95,9 +127,12 @@ def _stamp(message: EmailMessage) -> str:
 
 
 def safe_file_name(text: str, limit: int = 120) -> str:
-    """Letters, digits, dot, dash and underscore only: «rejection/submission/3» -> «rejection-submission-3»."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "message"
-    return cleaned[:limit]
+    """Letters, digits, dot, dash and underscore only: «rejection/submission/3» -> «rejection-submission-3».
+
+    Never a path (no separator, never «.» or «..»), never empty, at most `limit` characters.
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-")[:limit].strip(".-")
+    return cleaned or "message"
 
 
 @dataclass

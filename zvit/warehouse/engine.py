@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from zvit.errors import ZvitError
+from zvit.redaction import redact
 from zvit.settings import Settings
 
 #: Execution option naming how a SQLite transaction starts; loads use IMMEDIATE to take the write lock first.
@@ -29,7 +30,8 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:  # SQLAlchemy raises ArgumentError, but any parse failure is the user's URL
-        raise ZvitError(f"invalid database URL {url!r}: {exc}") from None
+        # the URL may hold a password, and this message reaches terminals, logs and Prefect's run states
+        raise ZvitError(redact(f"invalid database URL {url!r}: {exc}")) from None
     if parsed.get_backend_name() == "sqlite":
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
         engine = create_engine(parsed, **options)

@@ -1,0 +1,119 @@
+"""Names that come from outside never become a path outside zvit's folders, nor a second line (issue 9).
+
+Where an outside name meets the file system: a submitted file's name (shown and stored, never written to),
+the period given on the command line (the inbox and reports folders), a program code (the report's file
+names), a notice's key (the outbox's file names). zvit sends no attachments, so there is no attachment name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import re
+from email import policy
+from pathlib import Path
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.engine import Engine
+
+from zvit.cli import main
+from zvit.notify import Notice, OutboxTransport
+from zvit.notify.message import build_message
+from zvit.registry.schema import Code
+
+NOW = dt.datetime(2022, 10, 8, 9, 0, tzinfo=dt.UTC)
+#: what a hostile name may try: climb out, start at the root, hide a NUL, break the line, be a device on
+#: Windows, be all dots, be longer than a file name may be, carry a terminal escape sequence
+HOSTILE = ["../../etc/passwd", "/etc/passwd", "..", ".", "", "a\x00b", "рядок\nBcc: x@evil.example.org", "CON",
+           "NUL.txt", "....//....//escape", "x" * 10_000, "\x1b[2J\x1b[31mred", "..\\..\\windows\\system32"]
+
+
+def _notice(key: str) -> Notice:
+    return Notice(key=key, kind="reminder", recipients=("zvit@zvernennia.example.org",), subject="Нагадування",
+                  text="Надішліть звіт.")
+
+
+@pytest.mark.parametrize("key", HOSTILE, ids=range(len(HOSTILE)))
+def test_an_outbox_file_is_named_safely_inside_the_outbox_whatever_the_notice_key(tmp_path: Path, key: str) -> None:
+    outbox = tmp_path / "outbox"
+    path = Path(OutboxTransport(outbox).send(build_message(_notice(key), sender="zvit@example.org",
+                                                           sender_name="Звіти", now=NOW)).detail)
+    assert path.parent == outbox and path.resolve().parent == outbox.resolve()
+    assert re.fullmatch(r"20221008-090000-[A-Za-z0-9][A-Za-z0-9._-]{0,119}\.eml", path.name), path.name
+    assert [p.name for p in tmp_path.rglob("*")] == ["outbox", path.name]  # nothing else, anywhere
+    assert email.message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"] == "Нагадування"
+
+
+def test_two_notices_whose_keys_read_the_same_once_made_safe_are_both_kept(tmp_path: Path) -> None:
+    outbox = OutboxTransport(tmp_path)
+    written = [outbox.send(build_message(_notice(key), sender="zvit@example.org", sender_name="Звіти", now=NOW))
+               for key in ("reminder/a/1", "reminder-a-1", "reminder a 1")]
+    assert sorted(Path(w.detail).name for w in written) == [
+        "20221008-090000-reminder-a-1-2.eml", "20221008-090000-reminder-a-1-3.eml", "20221008-090000-reminder-a-1.eml"]
+    assert len({Path(w.detail).read_bytes() for w in written}) == 3
+
+
+@pytest.mark.parametrize("code", ["../../x", "/etc", "a/b", "a\\b", "..", "A", "x\n", "", "a" * 81])
+def test_a_program_code_that_could_be_a_path_is_refused_by_the_registry(code: str) -> None:
+    # the report's files are named <code>.html, <code>-data/...: only plain lowercase words reach them
+    with pytest.raises(ValidationError):
+        TypeAdapter(Code).validate_python(code)
+
+
+COMMANDS = [["run"], ["report"], ["remind"], ["load", "x.csv"], ["validate", "x.csv"]]
+PERIODS = ["../../etc", "/etc/passwd", "2022-Q3/../../escape", "2022-Q3\x00", "2022-Q3\n../x", "..", "CON"]
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=range(len(PERIODS)))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_period_that_is_not_a_quarter_is_refused_before_any_folder_is_touched(
+        command: list[str], period: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("INBOX", "REPORTS", "OUTBOX"):
+        monkeypatch.setenv(f"ZVIT_{name}_DIR", str(tmp_path / name.lower()))
+    monkeypatch.setenv("ZVIT_DATABASE_URL", f"sqlite:///{tmp_path / 'zvit.db'}")
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--period", period])
+    assert stopped.value.code == 2
+    assert "period must look like 2022-Q3" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_asked_for_an_unregistered_program_writes_nothing(
+        seeded: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZVIT_DATABASE_URL", str(seeded.url))
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["report", "--period", "2022-Q3", "--program", "../../escape", "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.startswith("zvit: ")
+    assert sorted(tmp_path.rglob("*")) == before and not (tmp_path.parent / "escape.html").exists()
+
+
+NAMES = ["звіт\nzvit: підроблений.docx: прийнято.docx", "\x1b[2J\x1b[31mчервоний.csv", "CON.docx", "..docx",
+         "-rf.txt", "з" * 120 + ".csv", " .docx", "звіт\u2028рядок.txt"]
+
+
+def test_a_file_name_with_line_breaks_or_escapes_stays_on_its_one_error_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    for name in NAMES:
+        (tmp_path / name).write_text("не звіт\n", encoding="utf-8")
+    assert main(["parse", *(str(tmp_path / name) for name in NAMES)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == len(NAMES) and all(line.startswith("zvit: ") for line in lines)
+    assert lines[0] == ("zvit: звіт\\nzvit: підроблений.docx: прийнято.docx: not a Word (.docx) file")
+    assert lines[1].startswith("zvit: \\x1b[2J\\x1b[31mчервоний.csv: ") and "\x1b" not in "".join(lines)
+    assert lines[5].startswith(f"zvit: {'з' * 120}.csv: ")
+
+
+def test_a_flow_given_a_period_that_is_a_path_never_looks_outside_the_inbox(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.quarterly import inbox_folder
+
+    monkeypatch.setenv("ZVIT_INBOX_DIR", str(tmp_path / "inbox"))
+    try:
+        folder = inbox_folder("../../etc", None)
+    except ValueError:
+        return
+    assert folder.resolve().is_relative_to((tmp_path / "inbox").resolve()), folder.resolve()

@@ -1,0 +1,69 @@
+"""How much one submitted file may hold: reading any file, even a hostile one, stays under 10 s and 500 MB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from zvit.errors import IntakeError
+
+#: A CSV or text export of a report is a few kilobytes; 2,000 rows of long Ukrainian text are about 2 MB.
+MAX_TEXT_BYTES = 5 * 2**20
+#: Table rows with content, in the whole file: a program has tens of measures, a large one a few hundred.
+#: Normalizing costs about 1.5 ms a row here, so this also keeps reading within the time bound.
+MAX_ROWS = 2_000
+#: Cells in those rows (a report is 10 columns wide; a sheet's stray cells can make rows wider).
+MAX_CELLS = 50_000
+#: Paragraphs and rows with content, in the whole file.
+MAX_BLOCKS = 20_000
+#: Every line, paragraph and row looked at, empty ones too (a sheet's gaps, a document of empty paragraphs).
+MAX_SCANNED = 200_000
+#: Every cell looked at, empty ones too (a sheet formatted far beyond its data).
+MAX_SCANNED_CELLS = 500_000
+
+
+@dataclass
+class Budget:
+    """What a reader has taken from one file so far; past a limit the file is refused, naming it."""
+
+    source: str
+    rows: int = 0
+    cells: int = 0
+    blocks: int = 0
+    scanned: int = 0
+    scanned_cells: int = 0
+
+    def look(self, count: int = 1, *, cells: int = 0) -> None:
+        """Count lines, paragraphs or rows (and their cells) looked at, whether or not they hold anything."""
+        self.scanned += count
+        self.scanned_cells += cells
+        if self.scanned > MAX_SCANNED:
+            self._refuse(f"more than {MAX_SCANNED} lines, paragraphs or rows")
+        if self.scanned_cells > MAX_SCANNED_CELLS:
+            self._refuse(f"more than {MAX_SCANNED_CELLS} cells")
+
+    def paragraph(self) -> None:
+        """Count a paragraph with text."""
+        self.blocks += 1
+        if self.blocks > MAX_BLOCKS:
+            self._refuse(f"more than {MAX_BLOCKS} paragraphs and table rows")
+
+    def row(self, cells: int) -> None:
+        """Count a table row of `cells` cells (before its text is read, so a huge row costs nothing)."""
+        self.rows += 1
+        self.cells += cells
+        self.paragraph()
+        if self.rows > MAX_ROWS:
+            self._refuse(f"more than {MAX_ROWS} table rows")
+        if self.cells > MAX_CELLS:
+            self._refuse(f"more than {MAX_CELLS} table cells")
+
+    def _refuse(self, what: str) -> None:
+        raise IntakeError(self.source, f"{what}: too large for a report", code="INTAKE-LIMIT")
+
+
+def check_text_size(path: Path) -> None:
+    """Refuse a text file too large to be a report, before reading it into memory."""
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise IntakeError(path.name, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: too large for a report",
+                          code="INTAKE-LIMIT")
