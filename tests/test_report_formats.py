@@ -347,19 +347,23 @@ def test_html_quality_annex_lists_every_finding_with_its_place(html_page: Any, s
                if severity not in ("critical", "warning"))
 
 
-def test_html_charts_are_inline_svg_with_bars_in_proportion(html_page: Any) -> None:
-    charts = html_page.xpath("//svg")
+def test_html_charts_draw_bars_in_proportion_as_boxes_that_continue_over_pages(html_page: Any) -> None:
+    charts = html_page.xpath("//figure[contains(@class, 'chart')]")
     assert [chart.get("id") for chart in charts] == ["chart-departments", "chart-measures"]
-    bars = charts[0].xpath(".//g[@class='item']/rect")
-    widths = [float(bar.get("width")) for bar in bars]
+    assert not html_page.xpath("//svg | //img")  # no image: a chart of thousands of measures must paginate
+    bars = charts[0].xpath(".//tr[@class='item']//span[contains(@class, 'bar ')]")
+    widths = [float(re.fullmatch(r"width:([\d.]+)%", bar.get("style"))[1]) for bar in bars]
     assert len(bars) == 4  # two departments x (annual, financed)
+    assert [bar.get("class") for bar in bars[:2]] == ["bar bar-annual", "bar bar-financed"]
     # 500 000 vs 202 800 and 2 080 000 vs 513 537,84, drawn on one scale
     assert widths[1] / widths[0] == pytest.approx(202800 / 500000, rel=1e-3)
     assert widths[2] / widths[0] == pytest.approx(2080000 / 500000, rel=1e-3)
-    values = [collapse(text.text_content()) for text in charts[0].xpath(".//text[@class='value']")]
+    values = [collapse(text.text_content()) for text in charts[0].xpath(".//span[@class='value']")]
     assert values == ["500,0", "202,8", "2 080,0", "513,5"]
-    assert len(charts[1].xpath(".//g[@class='item']")) == 12  # 5 + 7 measures, sub-items added to theirs
-    assert len(charts[1].xpath(".//g[@class='heading']")) == 2
+    assert len(charts[1].xpath(".//tr[@class='item']")) == 12  # 5 + 7 measures, sub-items added to theirs
+    assert len(charts[1].xpath(".//tr[@class='heading']")) == 2
+    # the legend and the scale are the table's header, repeated on every page the chart takes
+    assert charts[1].xpath(".//thead/tr[@class='axis']//span[@class='tick']")
 
 
 def test_html_is_self_contained_with_no_scripts_and_no_network(rendered: dict[str, Path], html_page: Any) -> None:
@@ -392,6 +396,23 @@ def test_xlsx_keeps_numbers_as_numbers_and_totals_as_formulas_with_cached_values
     subtotal_rows = [row[0].row for row in formulas.iter_rows() if row[0].value == texts()["rows"]["subtotal"]]
     assert formulas[f"H{subtotal_rows[0]}"].value == f"=SUM(H{first_line}:H{first_line + 4})"
     assert formulas[f"F{total_row}"].value == f"=SUM(F{subtotal_rows[0]},F{subtotal_rows[1]})"
+
+
+def test_xlsx_merges_the_heading_the_departments_and_each_measure_over_its_sub_items(
+        rendered: dict[str, Path]) -> None:
+    form = openpyxl.load_workbook(rendered["xlsx"]).worksheets[0]
+    ranges = form.merged_cells.ranges
+    header = int(form.freeze_panes[1:]) - 3
+    assert {str(r) for r in ranges} >= {f"A{header}:A{header + 1}", f"H{header}:H{header + 1}",
+                                        f"I{header}:J{header}", f"K{header}:K{header + 1}",
+                                        f"I{header + 2}:J{header + 2}", f"A{header + 3}:K{header + 3}"}
+    # measures 3 (two sub-items) and 6 (one): number and task span the measure's rows
+    for column in (1, 2):
+        spans = sorted((r.min_row, r.max_row) for r in ranges
+                       if r.min_col == r.max_col == column and r.min_row > header + 2)
+        assert [last - first + 1 for first, last in spans] == [3, 2]
+    assert all(a is b or a.isdisjoint(b) for a in ranges for b in ranges)  # no range overlaps another
+    assert form[f"A{header + 3}"].fill.fgColor.rgb.endswith("E7EBF0") and form[f"A{header + 3}"].font.b
 
 
 def test_xlsx_in_hryvnias_has_kopecks_and_typed_status_cells(rendered_grn: dict[str, Path]) -> None:

@@ -88,16 +88,25 @@ def test_the_report_filters_are_registered_in_the_shared_environment() -> None:
         f"716,3 27,77{NBSP}% 2 вересня 2022{NBSP}р.")
 
 
+@given(st.decimals(min_value=Decimal("-1e13"), max_value=Decimal("1e13"), places=5), st.sampled_from([0, 1, 2]))
+def test_numbers_read_as_babel_writes_them_for_uk_ua(value: Decimal, places: int) -> None:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    rounded = round_half_up(value, places)
+    assert number(value, places) == format_decimal(rounded, format=pattern, locale="uk_UA", decimal_quantization=False)
+
+
 def test_chart_bars_are_proportional_on_a_round_scale() -> None:
     chart = bar_chart("c", "Діаграма", [ChartItem("A", Decimal("500000"), Decimal("202800")),
                                          ChartItem("B", Decimal("2080000"), Decimal("513537.84"))], THOUSANDS)
     assert chart is not None
     assert [tick.label for tick in chart.ticks] == ["0", "500", f"1{NBSP}000", f"1{NBSP}500", f"2{NBSP}000",
                                                    f"2{NBSP}500"]
-    span = chart.plot_right - chart.plot_left
-    widths = [bar.width for row in chart.rows for bar in row.bars]
-    assert widths == pytest.approx([span * 500 / 2500, span * 202.8 / 2500, span * 2080 / 2500,
-                                    span * 513.53784 / 2500], abs=0.01)
+    shares = [bar.share for row in chart.rows for bar in row.bars]  # percent of the axis
+    assert shares == pytest.approx([100 * 500 / 2500, 100 * 202.8 / 2500, 100 * 2080 / 2500,
+                                    100 * 513.53784 / 2500], abs=0.001)
+    assert [tick.share for tick in chart.ticks] == [0, 20, 40, 60, 80, 100]
     assert [bar.value for row in chart.rows for bar in row.bars] == ["500,0", "202,8", f"2{NBSP}080,0", "513,5"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from zvit.warehouse import check_results, view_rows
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,29 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
                           {fmt: str(path) for fmt, path in (reports or {}).items()})
 
 
-def render_reports(engine: Engine, period: str, out_dir: Path) -> dict[str, Path]:
-    """Write the consolidated report of every program running in the period, in every format."""
+def render_reports(engine: Engine, period: str, out_dir: Path, *, pdf_max_lines: int | None = None) -> dict[str, Path]:
+    """Write the consolidated report of every program running in the period, in every format; the PDF only for
+    programs of at most `pdf_max_lines` report lines (default: the setting; 0 for no limit)."""
+    from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
-    from zvit.report.write import write_report
+    from zvit.report.write import output_path, write_report
+    from zvit.settings import Settings
 
+    limit = Settings.from_env().pdf_max_lines if pdf_max_lines is None else pdf_max_lines
     written: dict[str, Path] = {}
     programs = report_programs(engine, period)
     for program in programs:
-        paths = write_report(gather_report(engine, program=program, period=period), out_dir)
+        report = gather_report(engine, program=program, period=period)
+        formats = FORMATS
+        if limit and len(report.lines) > limit:
+            # WeasyPrint lays out about 40 lines a second and holds every page until the end (1 GB for 3,000
+            # lines): a region's program is printed on request instead, and no older, smaller PDF is left behind.
+            formats = tuple(fmt for fmt in FORMATS if fmt != "pdf")
+            output_path(out_dir, report, "pdf").unlink(missing_ok=True)
+            log.warning("%s %s: %d report lines, over ZVIT_PDF_MAX_LINES=%d: no PDF in this run "
+                        "(zvit report --program %s --period %s --format pdf)", program, period, len(report.lines),
+                        limit, program, period)
+        paths = write_report(report, out_dir, formats)
         # One program is the usual case: key by format; several programs get program-prefixed keys.
         written.update(paths if len(programs) == 1 else {f"{program}.{fmt}": p for fmt, p in paths.items()})
     return written

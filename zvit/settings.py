@@ -49,6 +49,10 @@ class Settings(BaseModel):
     #: consolidated reports go to <reports_dir>/<period>/
     reports_dir: Path = Path("reports")
 
+    #: the quarterly run prints a program's report to PDF only up to this many report lines (0: always);
+    #: `zvit report --format pdf` prints any size
+    pdf_max_lines: int = Field(1500, ge=0)
+
     #: outgoing mail; with no smtp_host every message is written to <outbox_dir> as an .eml file instead
     smtp_host: str | None = None
     #: default by security: 465 for ssl, 587 for starttls, 25 for plain

@@ -1,4 +1,9 @@
-"""Bar charts of annual volume against financed amounts, laid out in Python and drawn as SVG by a Jinja macro."""
+"""Bar charts of annual volume against financed amounts, laid out in Python and drawn by a Jinja macro in HTML.
+
+The bars are boxes sized in percent of the value axis, the labels ordinary text: a chart of thousands of measures
+continues over as many PDF pages as it needs, with its scale repeated on each (an SVG image is one unbreakable box,
+and WeasyPrint lays out SVG text letter by letter).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from zvit.report.formatting import Unit, amount, number
 from zvit.report.model import ConsolidatedReport
 
-WIDTH = 1000
-_LABEL_WIDTH = 400        # the label column on the left
-_VALUE_ROOM = 90          # room right of the longest bar for its value
-_TOP = 34                 # the legend
-_AXIS = 26                # tick labels under the plot
-_BAR = 12
-_BAR_GAP = 2
-_ROW_GAP = 10
-_HEADING = 24
-_LABEL_CHARS = 48         # characters per label line at 12px in the label column
+_LABEL_CHARS = 48         # characters per label line in the label column
 _LABEL_LINES = 2
 
 
@@ -34,23 +30,17 @@ class ChartItem:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar, in SVG user units, with the value printed after it."""
+    """One bar: its length in percent of the value axis, with the value printed after it."""
 
     series: str
-    x: float
-    y: float
-    width: float
-    height: float
+    share: float
     value: str
-    value_x: float
 
 
 @dataclass(frozen=True)
 class Row:
-    """A category row: its label lines (top at `y`) and its bars."""
+    """A category row: its label lines and its bars (none for a heading)."""
 
-    y: float
-    height: float
     label_lines: tuple[str, ...]
     heading: bool
     bars: tuple[Bar, ...]
@@ -58,9 +48,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Tick:
-    """A grid line and its label on the value axis."""
+    """A point of the value axis: where it is, in percent of the axis, and its label."""
 
-    x: float
+    share: float
     label: str
 
 
@@ -70,12 +60,6 @@ class BarChart:
 
     id: str
     title: str
-    width: int
-    height: float
-    plot_left: float
-    plot_right: float
-    plot_top: float
-    plot_bottom: float
     rows: tuple[Row, ...]
     ticks: tuple[Tick, ...]
 
@@ -104,39 +88,28 @@ def bar_chart(chart_id: str, title: str, items: list[ChartItem], unit: Unit) -> 
     if not values:
         return None
     top_value, step = axis_scale(max(values))
-    plot_left, plot_right = float(_LABEL_WIDTH), float(WIDTH - _VALUE_ROOM)
-    span = plot_right - plot_left
 
-    def x_of(value: Decimal) -> float:
-        return plot_left + float(value / top_value) * span if top_value else plot_left
+    def share(value: Decimal) -> float:
+        return round(float(value / top_value) * 100, 3) if top_value else 0.0
 
     rows: list[Row] = []
-    y = float(_TOP)
     for item in items:
-        lines = _wrap(item.label)
         if item.heading:
-            height = _HEADING + 14 * (len(lines) - 1)
-            rows.append(Row(y=y, height=height, label_lines=lines, heading=True, bars=()))
-            y += height
+            rows.append(Row(label_lines=_wrap(item.label), heading=True, bars=()))
             continue
-        height = max(2 * _BAR + _BAR_GAP, 14 * len(lines)) + _ROW_GAP
         bars = []
-        for index, (series, value) in enumerate((("annual", item.annual), ("financed", item.financed))):
+        for series, value in (("annual", item.annual), ("financed", item.financed)):
             scaled = unit.scale(value) if value is not None else Decimal(0)
-            end = x_of(max(scaled, Decimal(0)))
-            bars.append(Bar(series=series, x=plot_left, y=y + index * (_BAR + _BAR_GAP),
-                            width=round(end - plot_left, 2), height=_BAR,
-                            value=amount(value, unit) if value is not None else "—", value_x=end + 4))
-        rows.append(Row(y=y, height=height, label_lines=lines, heading=False, bars=tuple(bars)))
-        y += height
+            bars.append(Bar(series=series, share=share(max(scaled, Decimal(0))),
+                            value=amount(value, unit) if value is not None else "—"))
+        rows.append(Row(label_lines=_wrap(item.label), heading=False, bars=tuple(bars)))
     places = min(2, max(0, -int(step.normalize().as_tuple().exponent)))
     ticks = []
     tick = Decimal(0)
     while tick <= top_value:
-        ticks.append(Tick(x=round(x_of(tick), 2), label=number(tick, places)))
+        ticks.append(Tick(share=share(tick), label=number(tick, places)))
         tick += step
-    return BarChart(id=chart_id, title=title, width=WIDTH, height=y + _AXIS, plot_left=plot_left,
-                    plot_right=plot_right, plot_top=float(_TOP), plot_bottom=y, rows=tuple(rows), ticks=tuple(ticks))
+    return BarChart(id=chart_id, title=title, rows=tuple(rows), ticks=tuple(ticks))
 
 
 def axis_scale(largest: Decimal) -> tuple[Decimal, Decimal]:

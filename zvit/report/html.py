@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML page (inline CSS and SVG, no scripts), the source of the PDF too."""
+"""The report as one self-contained HTML page (inline CSS, no scripts or images), the source of the PDF too."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ def charts(report: ConsolidatedReport, unit: Unit) -> list[BarChart]:
     return [chart for chart in made if chart is not None]
 
 
-def context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
+def context(report: ConsolidatedReport, unit: Unit, *, for_print: bool = False) -> dict[str, Any]:
     """What the HTML template needs besides the report itself."""
     return {
-        "report": report, "unit": unit, "t": texts(), "title": title(report.program.title, report.period),
+        "report": report, "unit": unit, "for_print": for_print, "t": texts(), "title": title(report.program.title, report.period),
         "columns": {field: column_heading(field, unit.code) for field in _COLUMNS},
         "charts": charts(report, unit), "passport": present.passport(report), "coverage": present.coverage(report),
         "section_heading": present.section_heading, "status_fields": present.status_fields,
@@ -38,9 +38,9 @@ def context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
     }
 
 
-def render_html(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> str:
-    """The report as an HTML document."""
-    return render(TEMPLATE, **context(report, unit))
+def render_html(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, for_print: bool = False) -> str:
+    """The report as an HTML document; `for_print` leaves out what only scripts read (the PDF's source)."""
+    return render(TEMPLATE, **context(report, unit, for_print=for_print))
 
 
 def write_html(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:

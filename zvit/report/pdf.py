@@ -16,7 +16,7 @@ def render_pdf(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> bytes:
 
     # the page is self-contained: refuse every fetch but data: URLs, so no value can make the printer go online
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=render_html(report, unit=unit), base_url=None, url_fetcher=fetcher).write_pdf()
+    return HTML(string=render_html(report, unit=unit, for_print=True), base_url=None, url_fetcher=fetcher).write_pdf()
 
 
 def write_pdf(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:

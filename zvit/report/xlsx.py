@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +13,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zvit.report import present
@@ -37,26 +40,87 @@ _FORM_FIELDS = ("number", "task", "content", "term", "executors", "planned", "an
                 "reported_percent", "computed_percent", "info")
 _FORM_WIDTHS = (6, 28, 42, 11, 22, 15, 15, 15, 12, 13, 50)
 _AMOUNT_COLUMNS = {"planned": "F", "annual": "G", "financed": "H"}
+_ALIGNMENTS = {"wrap": _WRAP, "center": _CENTER, "right": _RIGHT}
+_FILLS = {"header": _HEADER_FILL, "department": _DEPARTMENT_FILL, "not_counted": _NOT_COUNTED_FILL}
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a cell looks, by name: cheap to hash, unlike openpyxl's style objects."""
+
+    align: str | None = None
+    number_format: str | None = None
+    bold: bool = False
+    fill: str | None = None
+    border: bool = True
+
+
+class _Styler:
+    """Gives cells their look, each look built from openpyxl's style objects only once per workbook.
+
+    Setting `cell.border` (or font, fill...) hashes the whole style object to find it in the workbook's list:
+    tens of thousands of cells spent seconds on that. A look's resulting style indexes are kept and copied.
+    """
+
+    def __init__(self) -> None:
+        self._styles: dict[_Look, StyleArray] = {}
+
+    def __call__(self, cell: Cell, look: _Look) -> Cell:
+        """Style the cell; anything set on it afterwards (a quote prefix) stays its own."""
+        style = self._styles.get(look)
+        if style is not None:
+            cell._style = copy(style)
+            return cell
+        cell._style = StyleArray()
+        if look.border:
+            cell.border = _BORDER
+        if look.align:
+            cell.alignment = _ALIGNMENTS[look.align]
+        if look.number_format:
+            cell.number_format = look.number_format
+        if look.bold:
+            cell.font = _BOLD
+        if look.fill:
+            cell.fill = _FILLS[look.fill]
+        self._styles[look] = copy(cell._style)
+        return cell
 
 
 @dataclass
 class _Sheet:
-    """A worksheet being written, with the values of its formulas to cache."""
+    """A worksheet being written, with the values of its formulas to cache and its merged ranges."""
 
     ws: Worksheet
+    style: _Styler
     cached: dict[str, Any] = field(default_factory=dict)
+    merged: list[CellRange] = field(default_factory=list)
     row: int = 1
+
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        """Merge a range; the ranges are set on the worksheet by `finish_merges`."""
+        self.merged.append(CellRange(min_row=first_row, min_col=first_column, max_row=last_row,
+                                     max_col=last_column))
+
+    def finish_merges(self) -> None:
+        """Set every merged range at once.
+
+        openpyxl's `merge_cells` compares each new range with every earlier one and redraws its borders:
+        quadratic in the number of measures. The form's ranges never overlap, nothing is written in a range
+        but its first cell, and every cell already has its border.
+        """
+        self.ws.merged_cells = MultiCellRange(self.merged)
 
 
 def render_xlsx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> bytes:
     """The report's workbook: the official form, the status of every department and the data-quality findings."""
     words = texts()
     workbook = Workbook()
-    form = _Sheet(workbook.active)
+    style = _Styler()
+    form = _Sheet(workbook.active, style)
     form.ws.title = words["sheets"]["form"]
     _write_form(form, report, unit)
-    _write_status(workbook.create_sheet(words["sheets"]["status"]), report)
-    _write_quality(workbook.create_sheet(words["sheets"]["quality"]), report)
+    _write_status(_Sheet(workbook.create_sheet(words["sheets"]["status"]), style), report)
+    _write_quality(_Sheet(workbook.create_sheet(words["sheets"]["quality"]), style), report)
     workbook.properties.title = title(report.program.title, report.period)
     workbook.properties.creator = "zvit"
     buffer = io.BytesIO()
@@ -71,7 +135,10 @@ def write_xlsx(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS
 
 
 def _text(cell: Cell, value: str | None) -> Cell:
-    """Put text in a cell as text: «=...», «+...», «-...», «@...» from a submission never becomes a formula."""
+    """Put text in a cell as text: «=...», «+...», «-...», «@...» from a submission never becomes a formula.
+
+    The cell is styled first: the quote prefix is part of its style.
+    """
     cell.value = value
     if value is not None:
         cell.data_type = "s"
@@ -80,35 +147,27 @@ def _text(cell: Cell, value: str | None) -> Cell:
     return cell
 
 
-def _number(cell: Cell, value: Decimal | None, number_format: str) -> Cell:
+def _number(cell: Cell, value: Decimal | None) -> Cell:
     # xlsx stores IEEE doubles: the one place where a Decimal becomes a float
     cell.value = None if value is None else float(value)
-    cell.number_format = number_format
-    cell.alignment = _RIGHT
     return cell
 
 
-def _formula(sheet: _Sheet, cell: Cell, formula: str, value: Decimal | None, number_format: str) -> Cell:
+def _formula(sheet: _Sheet, cell: Cell, formula: str, value: Decimal | None) -> Cell:
     cell.value = formula
-    cell.number_format = number_format
-    cell.alignment = _RIGHT
     sheet.cached[cell.coordinate] = None if value is None else float(value)
     return cell
 
 
 def _merged_text(sheet: _Sheet, text: str, *, columns: int = 11, bold: bool = False, height: float | None = None,
-                 fill: PatternFill | None = None, border: bool = False) -> None:
+                 fill: str | None = None, border: bool = False) -> None:
     ws, row = sheet.ws, sheet.row
-    cell = _text(ws.cell(row, 1), text)
-    cell.alignment = _WRAP
-    if bold:
-        cell.font = _BOLD
-    for column in range(1, columns + 1):
-        if fill:
-            ws.cell(row, column).fill = fill
-        if border:
-            ws.cell(row, column).border = _BORDER
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    _text(sheet.style(ws.cell(row, 1), _Look(align="wrap", bold=bold, fill=fill, border=border)), text)
+    if fill or border:
+        covered = _Look(fill=fill, border=border)
+        for column in range(2, columns + 1):
+            sheet.style(ws.cell(row, column), covered)
+    sheet.merge(row, 1, row, columns)
     if height:
         ws.row_dimensions[row].height = height
     sheet.row += 1
@@ -126,7 +185,7 @@ def _write_form(sheet: _Sheet, report: ConsolidatedReport, unit: Unit) -> None:
                  height=30)
     sheet.row += 1
     header = sheet.row
-    _write_form_header(ws, header, unit)
+    _write_form_header(sheet, header, unit)
     sheet.row = header + 3
     ws.freeze_panes = ws.cell(sheet.row, 1)
     ws.print_title_rows = f"{header}:{header + 2}"
@@ -136,6 +195,7 @@ def _write_form(sheet: _Sheet, report: ConsolidatedReport, unit: Unit) -> None:
         if subtotal:
             subtotals.append(subtotal)
     _write_total(sheet, report.total, subtotals, unit, amount_format)
+    sheet.finish_merges()
     for index, width in enumerate(_FORM_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.page_setup.orientation = "landscape"
@@ -144,28 +204,27 @@ def _write_form(sheet: _Sheet, report: ConsolidatedReport, unit: Unit) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _write_form_header(ws: Worksheet, row: int, unit: Unit) -> None:
+def _write_form_header(sheet: _Sheet, row: int, unit: Unit) -> None:
+    ws = sheet.ws
+    for offset in range(3):
+        look = _Look(align="center", bold=offset < 2, fill="header")
+        for column in range(1, 12):
+            sheet.style(ws.cell(row + offset, column), look)
     headings = {f: column_heading(f, unit.code) for f in (*_FORM_FIELDS, "percent")}
     for column, field_name in enumerate(_FORM_FIELDS, start=1):
         if field_name in ("reported_percent", "computed_percent"):
             continue
         _text(ws.cell(row, column), headings[field_name])
-        ws.merge_cells(start_row=row, start_column=column, end_row=row + 1, end_column=column)
+        sheet.merge(row, column, row + 1, column)
     _text(ws.cell(row, 9), headings["percent"])
-    ws.merge_cells(start_row=row, start_column=9, end_row=row, end_column=10)
+    sheet.merge(row, 9, row, 10)
     _text(ws.cell(row + 1, 9), headings["reported_percent"])
     _text(ws.cell(row + 1, 10), headings["computed_percent"])
-    for column in range(1, 12):
-        # the numbering row of the official form: 1..8, 9 over both percent columns, 10
-        number = column if column <= 9 else (None if column == 10 else 10)
-        if number is not None:
-            ws.cell(row + 2, column).value = number
-        for offset in range(3):
-            cell = ws.cell(row + offset, column)
-            cell.border, cell.alignment, cell.fill = _BORDER, _CENTER, _HEADER_FILL
-            if offset < 2:
-                cell.font = _BOLD
-    ws.merge_cells(start_row=row + 2, start_column=9, end_row=row + 2, end_column=10)
+    # the numbering row of the official form: 1..8, 9 over both percent columns, 10
+    for column in range(1, 10):
+        ws.cell(row + 2, column).value = column
+    ws.cell(row + 2, 11).value = 10
+    sheet.merge(row + 2, 9, row + 2, 10)
     ws.row_dimensions[row].height = 54
     ws.row_dimensions[row + 1].height = 30
 
@@ -174,7 +233,7 @@ def _write_section(sheet: _Sheet, section: Section, unit: Unit, amount_format: s
     """Write a department's block; returns the row of its subtotal (None when it is not counted)."""
     words, ws = texts(), sheet.ws
     _merged_text(sheet, present.section_heading(section), bold=section.counted, border=True,
-                 fill=_DEPARTMENT_FILL if section.counted else _NOT_COUNTED_FILL)
+                 fill="department" if section.counted else "not_counted")
     if section.totals is None:
         return None
     first = sheet.row
@@ -182,47 +241,46 @@ def _write_section(sheet: _Sheet, section: Section, unit: Unit, amount_format: s
         top = sheet.row
         for line in measure.lines:
             row = sheet.row
+            _style_row(sheet, row, amount_format)
             if row == top:
                 _text(ws.cell(row, 1), measure.number)
                 _text(ws.cell(row, 2), measure.task)
             for column, value in ((3, line.content), (4, line.term), (5, line.executors), (11, line.info)):
                 _text(ws.cell(row, column), value)
-            _number(ws.cell(row, 6), _scaled(line.amounts.planned, unit), amount_format)
-            _number(ws.cell(row, 7), _scaled(line.amounts.annual, unit), amount_format)
-            _number(ws.cell(row, 8), _scaled(line.amounts.financed, unit), amount_format)
-            _number(ws.cell(row, 9), _fraction(line.reported_percent), _PERCENT)
+            _number(ws.cell(row, 6), _scaled(line.amounts.planned, unit))
+            _number(ws.cell(row, 7), _scaled(line.amounts.annual, unit))
+            _number(ws.cell(row, 8), _scaled(line.amounts.financed, unit))
+            _number(ws.cell(row, 9), _fraction(line.reported_percent))
             _ratio_formula(sheet, row, line.amounts)
-            _style_row(ws, row)
             sheet.row += 1
         if sheet.row - top > 1:
             # sub-items sit under their measure: number and task span the measure's rows
-            ws.merge_cells(start_row=top, start_column=1, end_row=sheet.row - 1, end_column=1)
-            ws.merge_cells(start_row=top, start_column=2, end_row=sheet.row - 1, end_column=2)
+            sheet.merge(top, 1, sheet.row - 1, 1)
+            sheet.merge(top, 2, sheet.row - 1, 2)
     last, row = sheet.row - 1, sheet.row
+    _style_row(sheet, row, amount_format, bold=True)
     _text(ws.cell(row, 1), words["rows"]["subtotal"])
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    sheet.merge(row, 1, row, 5)
     totals = section.totals
     for field_name, column in _AMOUNT_COLUMNS.items():
         _formula(sheet, ws[f"{column}{row}"], f"=SUM({column}{first}:{column}{last})",
-                 _scaled(getattr(totals, field_name), unit), amount_format)
-    _number(ws.cell(row, 9), _fraction(section.reported_percent), _PERCENT)
+                 _scaled(getattr(totals, field_name), unit))
+    _number(ws.cell(row, 9), _fraction(section.reported_percent))
     _ratio_formula(sheet, row, totals)
-    _style_row(ws, row, bold=True)
     sheet.row += 1
     return row
 
 
 def _write_total(sheet: _Sheet, total: Amounts, subtotals: list[int], unit: Unit, amount_format: str) -> None:
     ws, row = sheet.ws, sheet.row
+    _style_row(sheet, row, amount_format, bold=True, fill="department")
     _text(ws.cell(row, 1), texts()["rows"]["total"])
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    sheet.merge(row, 1, row, 5)
     if subtotals:
         for field_name, column in _AMOUNT_COLUMNS.items():
             cells = ",".join(f"{column}{subtotal}" for subtotal in subtotals)
-            _formula(sheet, ws[f"{column}{row}"], f"=SUM({cells})", _scaled(getattr(total, field_name), unit),
-                     amount_format)
+            _formula(sheet, ws[f"{column}{row}"], f"=SUM({cells})", _scaled(getattr(total, field_name), unit))
         _ratio_formula(sheet, row, total)
-    _style_row(ws, row, bold=True, fill=_DEPARTMENT_FILL)
     sheet.row += 1
 
 
@@ -231,19 +289,17 @@ def _ratio_formula(sheet: _Sheet, row: int, amounts: Amounts) -> None:
     value = None
     if amounts.annual and amounts.financed is not None:
         value = amounts.financed / amounts.annual
-    _formula(sheet, sheet.ws.cell(row, 10), f'=IF(N(G{row})=0,"",H{row}/G{row})', value, _PERCENT)
+    _formula(sheet, sheet.ws.cell(row, 10), f'=IF(N(G{row})=0,"",H{row}/G{row})', value)
 
 
-def _style_row(ws: Worksheet, row: int, *, bold: bool = False, fill: PatternFill | None = None) -> None:
+def _style_row(sheet: _Sheet, row: int, amount_format: str, *, bold: bool = False, fill: str | None = None) -> None:
+    """Borders on the whole row: text wraps, amounts and percentages right-aligned in their formats."""
+    text = _Look(align="wrap", bold=bold, fill=fill)
+    amount = _Look(align="right", number_format=amount_format, bold=bold, fill=fill)
+    percent = _Look(align="right", number_format=_PERCENT, bold=bold, fill=fill)
     for column in range(1, 12):
-        cell = ws.cell(row, column)
-        cell.border = _BORDER
-        if column not in (6, 7, 8, 9, 10):
-            cell.alignment = _WRAP
-        if bold:
-            cell.font = _BOLD
-        if fill:
-            cell.fill = fill
+        look = amount if 6 <= column <= 8 else percent if column in (9, 10) else text
+        sheet.style(sheet.ws.cell(row, column), look)
 
 
 def _scaled(value: Decimal | None, unit: Unit) -> Decimal | None:
@@ -254,22 +310,24 @@ def _fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent / 100
 
 
-def _table(ws: Worksheet, headings: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+def _table(sheet: _Sheet, headings: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+    ws = sheet.ws
+    heading_look = _Look(align="center", bold=True, fill="header")
+    moment, day, plain = (_Look(align="wrap", number_format="dd.mm.yyyy hh:mm"),
+                          _Look(align="wrap", number_format="dd.mm.yyyy"), _Look(align="wrap"))
     for column, heading in enumerate(headings, start=1):
-        cell = _text(ws.cell(1, column), heading)
-        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEADER_FILL, _CENTER, _BORDER
+        _text(sheet.style(ws.cell(1, column), heading_look), heading)
     for row_index, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row_index, column)
             if isinstance(value, datetime):
-                cell.value, cell.number_format = value, "dd.mm.yyyy hh:mm"
+                sheet.style(cell, moment).value = value
             elif isinstance(value, date):
-                cell.value, cell.number_format = value, "dd.mm.yyyy"
+                sheet.style(cell, day).value = value
             elif isinstance(value, int):
-                cell.value = value
+                sheet.style(cell, plain).value = value
             else:
-                _text(cell, value)
-            cell.border, cell.alignment = _BORDER, _WRAP
+                _text(sheet.style(cell, plain), value)
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A2"
@@ -279,7 +337,7 @@ def _table(ws: Worksheet, headings: list[str], rows: list[list[Any]], widths: li
     ws.print_title_rows = "1:1"
 
 
-def _write_status(ws: Worksheet, report: ConsolidatedReport) -> None:
+def _write_status(sheet: _Sheet, report: ConsolidatedReport) -> None:
     words = texts()
     names = ("department", "responsible", "file", "version", "received", "deadline", "timeliness", "status",
              "lines", "reasons")
@@ -291,13 +349,13 @@ def _write_status(ws: Worksheet, report: ConsolidatedReport) -> None:
         typed = {"version": status.version, "deadline": status.deadline, "lines": status.line_count,
                  "received": status.received_at.replace(tzinfo=None) if status.received_at else None}
         rows.append([number, *(typed[name] if name in typed else shown[name] or None for name in names)])
-    _table(ws, headings, rows, [5, 40, 14, 32, 8, 17, 12, 15, 24, 10, 70])
+    _table(sheet, headings, rows, [5, 40, 14, 32, 8, 17, 12, 15, 24, 10, 70])
 
 
-def _write_quality(ws: Worksheet, report: ConsolidatedReport) -> None:
+def _write_quality(sheet: _Sheet, report: ConsolidatedReport) -> None:
     words = texts()
     names = ("department", "measure", "cell", "value", "expected", "message", "severity", "rule")
     headings = [words["columns"]["number"], *(words["quality"]["columns"][name] for name in names)]
     rows = [[number, *(present.finding_fields(finding)[name] or None for name in names)]
             for number, finding in enumerate(report.findings, start=1)]
-    _table(ws, headings, rows, [5, 36, 14, 30, 22, 18, 80, 18, 28])
+    _table(sheet, headings, rows, [5, 36, 14, 30, 22, 18, 80, 18, 28])
