@@ -7,7 +7,7 @@ SELECT
     t.program_code AS program_code,
     t.period_code AS period_code,
     COUNT(*) AS department_count,
-    SUM(t.line_count) AS line_count,
+    CAST(SUM(t.line_count) AS INTEGER) AS line_count,
     ROUND(SUM(t.planned), 2) AS planned,
     ROUND(SUM(t.annual), 2) AS annual,
     ROUND(SUM(t.financed), 2) AS financed,

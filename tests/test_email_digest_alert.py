@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 from email import policy
 from pathlib import Path
 
@@ -18,10 +19,13 @@ from zvit.notify import (
 )
 from zvit.registry import Registry
 from zvit.settings import Settings
+from zvit.submissions import process_files
 from zvit.warehouse import current_submissions
 
 NOW = dt.datetime(2022, 10, 8, 9, 0, tzinfo=dt.UTC)
 PROGRAM = "efektyvna-vlada"
+CORRECTED = ("02.12.2020 р. № 1430 та зміни від 23.09.2022 № 279",
+             "24.12.2020 № 31 та зміни від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558")
 REPORTS = {"HTML": Path("reports/2022-Q3/zvit-2022-Q3.html"), "PDF": Path("reports/2022-Q3/zvit-2022-Q3.pdf")}
 
 
@@ -56,14 +60,21 @@ def test_the_consolidator_address_setting_overrides_the_registry(
     assert smtp_server.messages[0].rcpt_tos == ("consolidator@example.org",)
 
 
-def test_one_digest_per_run_a_retry_of_the_same_run_sends_nothing_more(
-        seeded: Engine, registry: Registry, smtp_server: SmtpServer) -> None:
+def test_a_digest_is_sent_once_per_state_of_the_period_whichever_run_asks(
+        seeded: Engine, registry: Registry, smtp_server: SmtpServer, seed_path: Path, tmp_path: Path) -> None:
+    # Issue 9: a retry, a rerun after a crash or a second run at the same time report the same state: one digest.
     statuses = [digest(seeded, registry, smtp_server.transport(), label).status  # type: ignore[attr-defined]
                 for label in ("run-a", "run-a", "run-b")]
-    assert statuses == ["sent", "skipped", "sent"]
+    assert statuses == ["sent", "skipped", "skipped"]
+    # A corrected file changes the period's state: the next run's digest goes out.
+    corrected = tmp_path / "corrected.txt"
+    corrected.write_text(seed_path.read_text(encoding="utf-8").replace(*CORRECTED), encoding="utf-8")
+    process_files(seeded, [corrected], registry=registry, received_at=NOW)
+    assert digest(seeded, registry, smtp_server.transport(), "run-c").status == "sent"  # type: ignore[attr-defined]
     assert len(smtp_server.messages) == 2
-    assert [n.key for n in notifications(seeded)] == [f"digest/{PROGRAM}/2022-Q3/run-a",
-                                                      f"digest/{PROGRAM}/2022-Q3/run-b"]
+    assert smtp_server.messages[1].message["Subject"].endswith("подали 3 з 3")  # none rejected any more
+    keys = [n.key for n in notifications(seeded)]
+    assert len(keys) == 2 and all(key.startswith(f"digest/{PROGRAM}/2022-Q3/") for key in keys)
 
 
 def test_the_digest_counts_notices_that_could_not_be_delivered(
@@ -115,9 +126,8 @@ def test_the_example_run_leaves_the_rejection_notice_and_the_digest_in_the_outbo
     notify_rejections(seeded, ids, registry=registry, transport=transport, settings=Settings(), now=NOW)
     digest(seeded, registry, transport)
     files = sorted((tmp_path / "outbox").iterdir())
-    assert [f.name for f in files] == [
-        "20221008-090000-digest-efektyvna-vlada-2022-Q3-collect-quarter-2022-Q3.eml",
-        "20221008-090000-rejection-submission-3.eml"]
+    assert re.fullmatch(r"20221008-090000-digest-efektyvna-vlada-2022-Q3-[0-9a-f]{16}\.eml", files[0].name)
+    assert files[1].name == "20221008-090000-rejection-submission-3.eml" and len(files) == 2
     rejection = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert rejection["To"] == "zvit@zvernennia.example.org"
     assert "[REPORT-DECISION-UNKNOWN]" in body(rejection, "plain")

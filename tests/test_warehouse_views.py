@@ -76,3 +76,12 @@ def test_kopecks_add_up_exactly(warehouse: Engine, seed_reports: list[Report]) -
     load_report(warehouse, report.model_copy(update={"rows": rows}), sha256="a" * 64, received_at=kyiv(7, 10))
     [totals] = view_rows(warehouse, "v_department_totals")
     assert totals["financed"] == Decimal("8641975232.62")
+
+
+def test_line_counts_are_integers_on_both_engines(warehouse: Engine, seed_reports: list[Report]) -> None:
+    # PostgreSQL sums integers as numeric: without a cast the count came back as Decimal('10') (issue 9's runs).
+    for index, report in enumerate(seed_reports[:2]):
+        load_report(warehouse, report, sha256=str(index) * 64, received_at=kyiv(7, 10))
+    [program] = view_rows(warehouse, "v_program_totals", period_code="2022-Q3")
+    assert type(program["line_count"]) is int
+    assert program["line_count"] == sum(len(report.rows) for report in seed_reports[:2])

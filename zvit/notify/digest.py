@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +18,7 @@ from models.submissions import Notification
 from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.formatting import period_label, uk_date, uk_datetime
 from zvit.notify.ledger import NotificationOutcome
-from zvit.notify.message import Notice, clean_header
+from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
 from zvit.notify.transport import Transport
 from zvit.registry import Registry
@@ -68,10 +70,17 @@ def digest_notice(engine: Engine, period: str, program: str, report_paths: Mappi
     }
     subject, text, html = render_parts("digest", **context)
     ids = _ids(engine, program, period)
-    label = clean_header(run_label)[:120]
-    return Notice(key=f"digest/{program}/{period}/{label}", kind="digest",
+    return Notice(key=f"digest/{program}/{period}/{_state(rows)}", kind="digest",
                   recipients=consolidators(registry, program, settings), subject=subject, text=text, html=html,
                   program_id=ids[0], period_id=ids[1], about=f"{title}, {period}")
+
+
+def _state(rows: list[Mapping[str, Any]]) -> str:
+    # The key names what the digest reports, not the run: a crashed run's rerun, a retry or a second run at the
+    # same time find the same state and send nothing new; a newer file or a changed status makes a new digest.
+    state = sorted((str(row["department_code"]), row["submission_id"] or 0, row["version"] or 0,
+                    str(row["status"])) for row in rows)
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:16]
 
 
 def _department(row: Mapping[str, Any], counts: Mapping[int, Mapping[str, int]],
