@@ -9,7 +9,7 @@ from pathlib import Path
 
 #: Which stage each task of flows/quarterly.py belongs to; a task not listed here counts as "other".
 TASK_STAGES = {
-    "read_file": "parse",
+    "read_group": "parse",
     "check_batch": "validate",
     "store_submissions": "load",
     "render_report": "render",
@@ -22,7 +22,7 @@ _NOTIFY_HINTS = ("notify", "digest", "remind", "alert", "email", "flush")
 class FlowTimes:
     """The flow run's span and, per stage, the summed task time, the span from first start to last end, runs.
 
-    Only a stage whose tasks run back to back (parse: one read-file per file) has a meaningful span; notify's
+    Only a stage whose tasks run together (parse: the read-files groups, concurrently) has a meaningful span; notify's
     tasks (flag-rejection before render, notify after it) straddle other stages.
     """
 
@@ -40,7 +40,7 @@ class FlowTimes:
 
 
 def stage_of(task_key: str) -> str:
-    """The stage of a task run, from its task key («read_file-b3885771» → parse)."""
+    """The stage of a task run, from its task key («read_group-b3885771» → parse)."""
     name = task_key.rsplit("-", 1)[0]
     if name in TASK_STAGES:
         return TASK_STAGES[name]

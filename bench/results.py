@@ -83,9 +83,9 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str]) -> str:
 def _prefect_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Where the time goes: the Prefect task runs of `zvit run`", "",
              "Read from the task runs in the run's temporary Prefect database. *collect* is from the flow's start "
-             "to the first task's start (listing the inbox). *parse* is the span from the first `read-file` task's "
-             "start to the last one's end (one task per file, one after another), with the summed time inside "
-             "the tasks in brackets; the other stages are the time inside their tasks; *notify* is the `notify` "
+             "to the first task's start (listing the inbox). *parse* is the span from the first `read-files` task's "
+             "start to the last one's end (up to 16 tasks, each a group of files, run concurrently and reading "
+             "on a process pool over the cores), with the summed time inside the tasks in brackets; the other stages are the time inside their tasks; *notify* is the `notify` "
              "task plus `flag-rejection` (one task per rejected report). *between tasks*: idle time from one stage's "
              "last task to the next stage's first (Prefect preparing the next task run: it walks every value of "
              "the batch passed as a parameter). *outside the flow*: from the process's "
@@ -122,9 +122,10 @@ def _handovers(handovers: list[list[Any]] | None) -> str:
 
 
 def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Stage times without Prefect (`bench.stages`, one process)", "",
+    lines = ["## Stage times without Prefect (`bench.stages`, one process and its reading pool)", "",
              "The same steps the flow runs, called directly on the same files and a fresh warehouse: "
-             "zvit.submissions `inbox_files` + `file_sha256` (collect), `read_files` (parse), `check` (validate), "
+             "zvit.submissions `inbox_files` + `file_sha256` (collect), zvit.reading `read_files` on a "
+             "`reading_pool` (parse), `check` (validate), "
              "zvit.warehouse `sync_registry` + zvit.submissions `store` + `current_rejections` (load), "
              "`gather_report` + `write_report` per program and format as zvit.quarter `render_reports` does "
              "(render) and zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "

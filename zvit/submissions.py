@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,36 +9,20 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from zvit.errors import ZvitError
-from zvit.intake import read_reports
-from zvit.model import Report
 from zvit.normalize.periods import PeriodError, parse_period_code
 from zvit.quality import check_reports
+from zvit.reading import Submitted, Unreadable, file_sha256, read_files, reading_pool
 from zvit.registry import Registry, load_registry
 from zvit.warehouse.findings import CheckFinding
 from zvit.warehouse.history import measure_history
 from zvit.warehouse.load import LoadResult, load_report
 from zvit.warehouse.queries import current_submissions
 
+__all__ = ["Batch", "Checked", "Submitted", "Unreadable", "check", "current_rejections", "file_sha256",
+           "inbox_files", "process_files", "read_files", "store"]
+
 #: File types departments send; anything else in an inbox is left alone.
 SUBMISSION_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt")
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """One report of a received file."""
-
-    path: Path
-    sha256: str
-    report: Report
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A file that could not be read as a report, and why (one line naming the file)."""
-
-    path: Path
-    message: str
 
 
 @dataclass(frozen=True)
@@ -59,36 +42,12 @@ class Batch:
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes: the same file loaded twice is recognized by it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def inbox_files(folder: Path) -> list[Path]:
     """The submission files in an inbox folder, oldest first, so a newer file supersedes an older one."""
     if not folder.is_dir():
         return []
     files = (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES)
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def read_files(paths: Iterable[Path]) -> tuple[list[Submitted], list[Unreadable]]:
-    """Every report of every file; a file that cannot be read is set aside and never stops the others."""
-    submitted: list[Submitted] = []
-    unreadable: list[Unreadable] = []
-    for path in paths:
-        try:
-            sha256 = file_sha256(path)
-            submitted += [Submitted(path, sha256, report) for report in read_reports(path)]
-        except ZvitError as error:
-            unreadable.append(Unreadable(path, str(error)))
-        except OSError as error:
-            unreadable.append(Unreadable(path, f"{path.name}: {error.strerror or error}"))
-    return submitted, unreadable
 
 
 def check(submitted: Sequence[Submitted], *, registry: Registry, period: str | None = None,
@@ -122,8 +81,10 @@ def current_rejections(engine: Engine, stored: Iterable[Checked]) -> list[Checke
 def process_files(engine: Engine, paths: Iterable[Path], *, received_at: datetime | None = None,
                   registry: Registry | None = None, period: str | None = None,
                   program: str | None = None) -> Batch:
-    """Read, check and store a batch of files."""
-    submitted, unreadable = read_files(paths)
+    """Read (over the machine's cores when there are many), check and store a batch of files."""
+    paths = list(paths)
+    with reading_pool(len(paths)) as pool:
+        submitted, unreadable = read_files(paths, pool=pool)
     checked = check(submitted, registry=registry or load_registry(), period=period, program=program, engine=engine)
     return Batch(checked=store(engine, checked, received_at=received_at), unreadable=unreadable)
 

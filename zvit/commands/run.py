@@ -6,10 +6,13 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zvit.commands._arguments import period_code
-from zvit.commands._database import reports_errors
+from zvit.commands._database import one_line, reports_errors
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 #: Exit codes: the quarter was processed / --strict and something was rejected or missing / the run failed.
 PROCESSED, INCOMPLETE, RUN_FAILED = 0, 1, 3
@@ -38,24 +41,37 @@ def run(args: argparse.Namespace) -> int:
                         ("PREFECT_LOGGING_LEVEL", "CRITICAL"),
                         ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")):
         os.environ.setdefault(name, value)
-    from flows.quarterly import SubmissionsRejected, collect_quarter
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     from zvit.quarter import report_paths, summarize
     from zvit.settings import Settings
     from zvit.templating import render
     from zvit.warehouse import make_engine
 
-    try:
-        state = collect_quarter(args.period, args.inbox, return_state=True)
-    except Exception as error:  # noqa: BLE001 - the orchestration itself failed: one line, exit code 3
-        print(f"zvit: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
-        return RUN_FAILED
-    outcome = state.result(raise_on_failure=False)
-    if state.is_failed() and not isinstance(outcome, SubmissionsRejected):
-        print(f"zvit: the run failed: {outcome}", file=sys.stderr)
-        return RUN_FAILED
     engine = make_engine()
     try:
+        # Checked before the flow starts: an unreachable warehouse costs no Prefect start-up, reads no file
+        # and leaves the inbox exactly as it was.
+        _ping(engine)
+        from flows.embedded import start_server_while_importing
+
+        # The gate imports Great Expectations on its first batch; here it costs nothing (see the function).
+        start_server_while_importing("flows.quarterly", "great_expectations")
+        from flows.quarterly import SubmissionsRejected, collect_quarter
+
+        try:
+            state = collect_quarter(args.period, args.inbox, return_state=True)
+        except Exception as error:  # noqa: BLE001 - the orchestration itself failed: one line, exit code 3
+            print(f"zvit: the run failed: {_describe(error, engine)}", file=sys.stderr)
+            return RUN_FAILED
+        outcome = state.result(raise_on_failure=False)
+        if state.is_failed() and not isinstance(outcome, SubmissionsRejected):
+            print(f"zvit: the run failed: {_describe(outcome, engine)}", file=sys.stderr)
+            return RUN_FAILED
         summary = summarize(engine, args.period, report_paths(Settings.from_env().reports_dir / args.period))
+    except (OperationalError, InterfaceError) as error:
+        print(f"zvit: the run failed: {_unreachable(error, engine)}", file=sys.stderr)
+        return RUN_FAILED
     finally:
         engine.dispose()
     if args.json:
@@ -65,6 +81,40 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render("cli/run.txt.j2", summary=summary))
     incomplete = any(d.status in ("rejected", "missing") for d in summary.departments)
     return INCOMPLETE if args.strict and incomplete else PROCESSED
+
+
+def _ping(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _unreachable(error: BaseException, engine: Engine) -> str:
+    from zvit.warehouse import display_url
+
+    # The URL is shown with its password hidden; the driver's first line says why (refused, no such host...).
+    return _redacted(f"the warehouse {display_url(engine)} is unreachable: {one_line(error)}", engine)
+
+
+def _redacted(message: str, engine: Engine) -> str:
+    # A driver may quote its connection string back; the password must not reach a terminal or a log.
+    password = engine.url.password
+    return message.replace(str(password), "***") if password else message
+
+
+def _describe(error: object, engine: Engine) -> str:
+    """One line for a failed run: an unreachable warehouse said so, anything else by its first line."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    cause: object = error
+    while isinstance(cause, BaseException):
+        if isinstance(cause, (OperationalError, InterfaceError)):
+            return _unreachable(cause, engine)
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, BaseException):
+        return _redacted(f"{type(error).__name__}: {one_line(error)}", engine)
+    return _redacted((str(error).strip().splitlines() or ["unknown error"])[0], engine)
 
 
 def summary_data(summary: Any) -> dict[str, Any]:

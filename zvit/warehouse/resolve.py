@@ -61,12 +61,16 @@ def resolve_report(session: Session, report: Report) -> Resolution:
 
 def _by_alias(session: Session, owner: type[Any], owner_key: Any, written: Any,
               normalize: Callable[[str], str], name: str | None) -> Any | None:
-    # normalized here, not matched on the stored key, so a better normalization needs no registry reload
     key = normalize(name or "")
     if not key:
         return None
-    rows = session.execute(select(owner, written).join_from(owner, written.class_, owner_key == owner.id)
-                           .where(owner.active)).all()
+    active = select(owner).join_from(owner, written.class_, owner_key == owner.id).where(owner.active)
+    # The key stored at the last registry sync finds the name in one indexed lookup; a warehouse synced by an
+    # older normalization is still matched, by normalizing its names again (the slow path, for misses only).
+    found = session.scalars(active.where(written.class_.normalized == key)).first()
+    if found is not None:
+        return found
+    rows = session.execute(active.add_columns(written)).all()
     return next((row[0] for row in rows if normalize(row[1]) == key), None)
 
 
