@@ -41,3 +41,18 @@ def test_the_quarterly_schedule_runs_the_day_after_the_deadline_in_kyiv() -> Non
     runs = sorted(cron._get_dates_generator(n=4, start=datetime(2022, 9, 1, tzinfo=kyiv)))
     assert [(run.astimezone(kyiv).date().isoformat(), run.astimezone(kyiv).hour) for run in runs] == [
         ("2022-10-11", 8), ("2023-01-11", 8), ("2023-04-11", 8), ("2023-07-11", 8)]
+
+
+def test_the_sharded_collection_runs_its_shards_as_a_deployment_declared_here() -> None:
+    from flows.shard import LOAD_FILES, load_files
+
+    flow_name, _, name = LOAD_FILES.partition("/")
+    (shard,) = [d for d in DEPLOYMENTS if d["name"] == name]
+    assert shard["entrypoint"] == "flows/shard.py:load_files" and load_files.name == flow_name
+    assert shard["work_pool"]["name"] == "process"
+
+
+def test_only_one_deployment_collects_the_quarter_on_a_schedule() -> None:
+    # Both would store each file once, but each run sends its own digest: two schedules, two digests.
+    collecting = {d["name"]: bool(d.get("schedules")) for d in DEPLOYMENTS if "collect_quarter" in d["entrypoint"]}
+    assert collecting == {"quarterly-collection": True, "quarterly-collection-sharded": False}
