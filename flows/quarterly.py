@@ -130,13 +130,14 @@ def store_submissions(checked: list[Checked]) -> tuple[list[Checked], list[Check
 def flag_rejection(period: str, department: str, item: Checked) -> None:
     """Fail visibly for one rejected submission: its findings as a markdown artifact and in the log."""
     markdown = rejection_markdown(item, period=period, department=department)
-    create_markdown_artifact(markdown=markdown, key=_artifact_key(period, department, item),
+    create_markdown_artifact(markdown=markdown, key=artifact_key(period, department, item),
                              description=f"{period} / {department}: rejected")
     run_logger().error("%s / %s rejected:\n%s", period, department, markdown)
     raise SubmissionsRejected(f"{period} / {department}: rejected ({item.submitted.path.name})")
 
 
-def _artifact_key(period: str, department: str, item: Checked) -> str:
+def artifact_key(period: str, department: str, item: Checked) -> str:
+    """The key of a rejection's markdown artifact: by department code, else by submission."""
     # Prefect takes only [a-z0-9-] in a key; a department the registry does not know is named by its report
     # (Cyrillic, or anything), so it is keyed by the submission instead.
     if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", department):

@@ -117,3 +117,29 @@ def test_a_flow_given_a_period_that_is_a_path_never_looks_outside_the_inbox(
     except ValueError:
         return
     assert folder.resolve().is_relative_to((tmp_path / "inbox").resolve()), folder.resolve()
+
+
+def test_zvit_validate_shows_a_file_named_with_a_line_break_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # IntakeError escapes control characters, so every command and log shows one line per file.
+    path = tmp_path / NAMES[0]
+    path.write_text("не звіт\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "звіт\\nzvit: підроблений.docx" in lines[0]
+
+
+@pytest.mark.parametrize(("department", "expected"), [
+    ("upravlinnia-zvernen", "rejected-upravlinnia-zvernen-2022-q3"),
+    ("управління звернень", "rejected-submission-7-2022-q3"), ("?", "rejected-submission-7-2022-q3"),
+    ("../../x", "rejected-submission-7-2022-q3")])
+def test_a_rejection_artifact_key_is_valid_for_prefect_whatever_the_department(department: str,
+                                                                              expected: str) -> None:
+    from prefect.client.schemas.actions import ArtifactCreate
+
+    from flows.quarterly import artifact_key
+    from zvit.warehouse.load import LoadResult
+
+    item = type("Item", (), {"result": LoadResult("loaded", 7, 1, "rejected", True, department, "p", "2022-Q3")})()
+    key = artifact_key("2022-Q3", department, item)  # type: ignore[arg-type]
+    assert key == expected and ArtifactCreate(key=key, type="markdown").key == key
