@@ -84,13 +84,17 @@ def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
     from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
     from zvit.report.write import write_report
+    from zvit.settings import Settings
 
     written: dict[str, Path] = {}
+    limit = Settings.from_env().pdf_max_lines
     programs = report_programs(engine, period)
     for program in programs:
         report = _stage("render:gather", lambda: gather_report(engine, program=program, period=period),
                         program=program)
-        for fmt in FORMATS:
+        # as render_reports: no PDF for a program over ZVIT_PDF_MAX_LINES
+        too_long = bool(limit) and len(report.lines) > limit
+        for fmt in (f for f in FORMATS if not (f == "pdf" and too_long)):
             paths = _stage(f"render:{fmt}", lambda: write_report(report, out_dir, formats=(fmt,)),  # noqa: B023
                            program=program, lines=_line_count(report))
             written.update(paths if len(programs) == 1 else {f"{program}.{k}": p for k, p in paths.items()})

@@ -99,8 +99,10 @@ def _unreachable(error: BaseException, engine: Engine) -> str:
 
 def _redacted(message: str, engine: Engine) -> str:
     # A driver may quote its connection string back; the password must not reach a terminal or a log.
+    from zvit.redaction import redact
+
     password = engine.url.password
-    return message.replace(str(password), "***") if password else message
+    return redact(message, str(password) if password else None)
 
 
 def _describe(error: object, engine: Engine) -> str:
