@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.prefect_servers import api_healthy, server_settings, wait_for
 from zvit.intake import read_layouts
 from zvit.samples.docx_writer import write_docx
 
@@ -25,33 +24,12 @@ CORRECTED = ("02.12.2020 р. № 1430 та зміни від 23.09.2022 № 279"
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(predicate, seconds: float, what: str) -> object:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def environment(tmp_path: Path) -> dict[str, str]:
-    port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
-           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_SERVER_API_HOST": "127.0.0.1",
-           "PREFECT_SERVER_API_PORT": str(port), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_UI_ENABLED": "false",
-           "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'zvit.db'}", "ZVIT_INBOX_DIR": str(tmp_path / "inbox"),
-           "ZVIT_REPORTS_DIR": str(tmp_path / "reports"), "ZVIT_OUTBOX_DIR": str(tmp_path / "outbox")}
-    env.pop("PREFECT_API_KEY", None)
-    return env
+    """A server of the test's own, and a warehouse, inbox, reports and outbox under tmp_path."""
+    return {**server_settings(tmp_path / "prefect-home"), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+            "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'zvit.db'}", "ZVIT_INBOX_DIR": str(tmp_path / "inbox"),
+            "ZVIT_REPORTS_DIR": str(tmp_path / "reports"), "ZVIT_OUTBOX_DIR": str(tmp_path / "outbox")}
 
 
 @pytest.fixture
@@ -62,10 +40,10 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
                                   stdout=log, stderr=subprocess.STDOUT)]
     api = environment["PREFECT_API_URL"]
     try:
-        _wait(lambda: _healthy(api), 120, "the Prefect server")
+        wait_for(lambda: api_healthy(api), 120, "the Prefect server")
         processes.append(subprocess.Popen([sys.executable, "-m", "zvit", "serve"], env=environment, cwd=ROOT,
                                           stdout=log, stderr=subprocess.STDOUT))
-        _wait(lambda: _deployment_id(api, "collect-quarter", "quarterly-collection"), 120, "zvit serve")
+        wait_for(lambda: _deployment_id(api, "collect-quarter", "quarterly-collection"), 120, "zvit serve")
         yield api
     finally:
         for process in reversed(processes):
@@ -77,20 +55,13 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def _deployment_id(api: str, flow: str, name: str) -> str | None:
     response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=5)
     return response.json()["id"] if response.status_code == 200 else None
 
 
 def _final_state(api: str, run_id: str) -> str:
-    return str(_wait(lambda: (state := httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"])
+    return str(wait_for(lambda: (state := httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"])
                      in FINAL and state, 300, "the flow run to finish"))
 
 
@@ -116,7 +87,7 @@ def test_rejected_quarter_fails_and_a_ui_retry_completes_it_with_the_corrected_f
     retry = httpx.post(f"{server}/flow_runs/{run['id']}/set_state", timeout=10, json={
         "state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True})
     assert retry.json()["status"] == "ACCEPT"
-    _wait(lambda: httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"] != "SCHEDULED",
+    wait_for(lambda: httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"] != "SCHEDULED",
           120, "the retried run to start")
     assert _final_state(server, run["id"]) == "COMPLETED"
 

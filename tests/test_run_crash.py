@@ -22,12 +22,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 import models
+from tests.prefect_servers import free_port, running_server, server_settings
 from tests.warehouse_fixtures import PostgresServer
 from zvit.report.atomic import remove_orphans, write_atomic
 from zvit.warehouse import make_engine, view_rows
@@ -38,51 +38,15 @@ PERIOD = "2022-Q3"
 PREPARED = re.compile(r"Сформовано[^<\n]*")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(predicate: Callable[[], object], seconds: float, what: str, every: float = 0.5) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(every)
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """One real `prefect server start` for the module: a `zvit run` pointed at it starts no server of its own."""
     home = tmp_path_factory.mktemp("prefect")
-    port = _free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-           "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false",
-           "PYTHONPATH": str(ROOT)}
-    env.pop("PREFECT_API_KEY", None)
+    env = {**server_settings(home), "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
-    with (home / "server.log").open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-        try:
-            _wait(lambda: server.poll() is not None or _healthy(env["PREFECT_API_URL"]), 180, "the Prefect server")
-            assert server.poll() is None, (home / "server.log").read_text(errors="replace")
-            print(f"\nPrefect server on port {port} started in {time.monotonic() - started:.1f}s")
-            yield env
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with running_server(env, home / "server.log"):
+        print(f"\nPrefect server started in {time.monotonic() - started:.1f}s")
+        yield env
 
 
 @pytest.fixture(scope="module")
@@ -437,7 +401,7 @@ def test_an_unreachable_warehouse_fails_the_run_in_one_line_leaves_the_inbox_and
         tmp_path: Path) -> None:
     before = _files(inbox)
     password = "Sekret-7f3a"
-    down = f"postgresql+psycopg://zvit:{password}@127.0.0.1:{_free_port()}/zvit"  # nothing listens there
+    down = f"postgresql+psycopg://zvit:{password}@127.0.0.1:{free_port()}/zvit"  # nothing listens there
     place = _place(prefect_env, inbox, tmp_path, down)
 
     run = Run.start(place, "down")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from sqlalchemy import text
 
 from bench.generate import GeneratedQuarter, generate_quarter
 from flows.shard import split
+from tests.prefect_servers import api_healthy, free_port, wait_for
 from tests.warehouse_fixtures import PostgresServer
 from zvit.notify import notifications
 from zvit.submissions import file_sha256
@@ -31,22 +30,6 @@ WORKERS = ("worker-a", "worker-b")
 #: Three runs at a time per worker: the sharded run and four shards cannot all land on one of them.
 WORKER_LIMIT = 3
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(predicate: Callable[[], Any], seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -123,7 +106,7 @@ def warehouse_url(postgres_server: PostgresServer) -> Iterator[str]:
 @pytest.fixture
 def environment(tmp_path: Path, warehouse_url: str) -> dict[str, str]:
     """Everything under tmp_path; the workers' flow runs inherit it, as on a real worker machine."""
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_", "ZVIT_"))}
     env.update({
         "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
@@ -148,7 +131,7 @@ def cluster(environment: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, 
         # Written while the server starts: both take seconds.
         quarter = generate_quarter(tmp_path / "quarter", FILES, seed=8, programs=1, broken_share=0.0,
                                    rejected_share=0.05)
-        _wait(lambda: _healthy(api), 120, "the Prefect server")
+        wait_for(lambda: api_healthy(api), 120, "the Prefect server")
         _create_pool(api, "process")
         deploy = processes.start("prefect", "--no-prompt", "deploy", "--name", "quarterly-collection-sharded",
                                  "--name", "load-files")
@@ -156,17 +139,10 @@ def cluster(environment: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, 
             processes.start("prefect", "worker", "start", "--pool", "process", "--type", "process",
                             "--name", name, "--limit", str(WORKER_LIMIT))
         assert deploy.wait(timeout=180) == 0, (tmp_path / "cluster.log").read_text()
-        _wait(lambda: set(_worker_names(api)) >= set(WORKERS), 120, "both workers")
+        wait_for(lambda: set(_worker_names(api)) >= set(WORKERS), 120, "both workers")
         yield api, quarter
     finally:
         processes.stop()
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _create_pool(api: str, name: str) -> None:
@@ -208,7 +184,7 @@ def test_a_quarter_split_over_two_workers_stores_every_submission_exactly_once(
     sharded = _deployment_id(api, "collect-quarter-sharded", "quarterly-collection-sharded")
     run = httpx.post(f"{api}/deployments/{sharded}/create_flow_run", timeout=10,
                      json={"parameters": {"period": PERIOD}}).json()
-    finished = _wait(lambda: (found := _flow_run(api, run["id"]))["state"]["type"] in FINAL and found, 300,
+    finished = wait_for(lambda: (found := _flow_run(api, run["id"]))["state"]["type"] in FINAL and found, 300,
                      "the sharded run to finish")
 
     # The one rejected report fails the quarter, as in collect-quarter; every shard itself completed.

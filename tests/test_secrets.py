@@ -29,6 +29,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import text
 
+from tests.prefect_servers import running_server, server_settings
 from tests.smtp_fixtures import HOST, Received, free_port
 from tests.warehouse_fixtures import PostgresServer, in_ci, postgres_bindir
 
@@ -133,45 +134,13 @@ def scram_postgres() -> Iterator[PostgresServer]:
         server.stop()
 
 
-def _wait(predicate, seconds: float, what: str) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
     """A real `prefect server start`: its API URL, its PREFECT_HOME and its log file."""
     folder = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_HOME": str(folder / "home"), "PREFECT_API_URL": api,
-           "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false"}
-    env.pop("PREFECT_API_KEY", None)
-    log_path = folder / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        try:
-            _wait(lambda: _healthy(api), 120, "the Prefect server")
-            yield api, folder / "home", log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    env = server_settings(folder / "home")
+    with running_server(env, folder / "server.log", seconds=120):
+        yield env["PREFECT_API_URL"], folder / "home", folder / "server.log"
 
 
 @pytest.fixture(scope="module")
