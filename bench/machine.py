@@ -9,7 +9,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("prefect", "great-expectations", "sqlalchemy", "sqlmodel", "python-docx", "openpyxl", "weasyprint",
+PACKAGES = ("prefect", "great-expectations", "sqlalchemy", "sqlmodel", "python-docx", "openpyxl", "typst",
             "docxtpl", "pydantic")
 
 

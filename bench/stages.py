@@ -32,51 +32,45 @@ def _stage(name: str, step: Callable[[], Any], **extra: Any) -> Any:
 
 
 def measure(inbox: Path, period: str) -> dict[str, Any]:
-    """Run collect → parse → validate → load → render → notify on one inbox; seconds per stage and counts."""
-    began = time.perf_counter()
-    # The heavy imports the stages would otherwise pay on first use (Great Expectations, WeasyPrint).
-    import great_expectations  # noqa: F401
-    import weasyprint  # noqa: F401
+    """Run collect → parse → validate → load → render → notify on one inbox; seconds per stage and counts.
 
+    The files go through zvit.pipeline as every entry point sends them; each of its steps is timed as a stage.
+    """
+    began = time.perf_counter()
+    # The heavy imports the stages would otherwise pay on first use (Great Expectations, Typst).
+    import great_expectations  # noqa: F401
+    import typst  # noqa: F401
+
+    from zvit.pipeline import Job, Steps, check, inbox_files, process, received, store
+    from zvit.reading import read_all
     from zvit.registry import load_registry
     from zvit.settings import Settings
-    from zvit.submissions import check, current_rejections, file_sha256, inbox_files, store
-    from zvit.warehouse import make_engine, sync_registry
+    from zvit.warehouse import make_engine
 
     _emit({"stage": "import", "seconds": round(time.perf_counter() - began, 3)})
     settings = Settings.from_env()
-    files = _stage("collect", lambda: [path for path in inbox_files(inbox) if file_sha256(path)])
-    submitted, unreadable = _stage("parse", lambda: _read(files), files=len(files))
-    engine = make_engine()
-    registry = load_registry()
-    checked = _stage("validate", lambda: check(submitted, registry=registry, period=period, engine=engine),
-                     reports=len(submitted))
-
-    def load() -> tuple[list, list]:
-        sync_registry(engine, registry)
-        stored = store(engine, checked)
-        return stored, current_rejections(engine, stored)
-
-    stored, rejected = _stage("load", load)
+    files = _stage("collect", lambda: inbox_files(inbox))
+    engine = make_engine(settings.database_url)
+    job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
+              timezone=settings.timezone)
+    steps = Steps(read=lambda paths: _stage("parse", lambda: read_all(paths), files=len(paths)),
+                  check=lambda submitted, job: _stage("validate", lambda: check(submitted, job),
+                                                      reports=len(submitted)),
+                  store=lambda checked, job: _stage("load", lambda: store(checked, job)))
+    outcome = process(received(files, job), job, steps=steps)
     reports = _stage("render", lambda: _render(engine, period, settings.reports_dir / period))
     notify_error = None
     try:
-        _stage("notify", lambda: _notify(engine, period, stored, rejected, reports, registry, settings))
+        _stage("notify", lambda: _notify(engine, period, outcome.submission_ids, reports, job.registry, settings))
     except Exception as error:  # noqa: BLE001 - notification is still being built; report it, do not fail
         notify_error = f"{type(error).__name__}: {error}"
     engine.dispose()
-    statuses = Counter(item.result.status for item in stored if item.result is not None)
-    return {"files": len(files), "reports": len(submitted), "unreadable": len(unreadable),
-            "lines": sum(len(s.report.rows) for s in submitted), "statuses": dict(statuses),
-            "rejected_current": len(rejected), "report_files": len(reports), "notify_error": notify_error}
-
-
-def _read(files: list[Path]) -> tuple[list, list]:
-    """What the flow's read-files tasks do together: every file on a process pool over the cores."""
-    from zvit.reading import read_files, reading_pool
-
-    with reading_pool(len(files)) as pool:
-        return read_files(files, pool=pool)
+    stored = outcome.reports
+    statuses = Counter(item.result.status.value for item in stored if item.result is not None)
+    return {"files": len(files), "reports": len(stored), "unreadable": len(outcome.refused),
+            "lines": sum(len(item.report.rows) for item in stored), "statuses": dict(statuses),
+            "rejected_current": statuses.get("rejected", 0), "report_files": len(reports),
+            "notify_error": notify_error}
 
 
 def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
@@ -86,15 +80,13 @@ def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
     from zvit.report.write import write_report
     from zvit.settings import Settings
 
+    settings = Settings.from_env()
     written: dict[str, Path] = {}
-    limit = Settings.from_env().pdf_max_lines
     programs = report_programs(engine, period)
     for program in programs:
-        report = _stage("render:gather", lambda: gather_report(engine, program=program, period=period),
-                        program=program)
-        # as render_reports: no PDF for a program over ZVIT_PDF_MAX_LINES
-        too_long = bool(limit) and len(report.lines) > limit
-        for fmt in (f for f in FORMATS if not (f == "pdf" and too_long)):
+        report = _stage("render:gather", lambda: gather_report(engine, program=program, period=period,
+                                                               timezone=settings.timezone), program=program)
+        for fmt in FORMATS:
             paths = _stage(f"render:{fmt}", lambda: write_report(report, out_dir, formats=(fmt,)),  # noqa: B023
                            program=program, lines=_line_count(report))
             written.update(paths if len(programs) == 1 else {f"{program}.{k}": p for k, p in paths.items()})
@@ -108,26 +100,13 @@ def _line_count(report: Any) -> int | None:
         return None
 
 
-def _notify(engine: Any, period: str, stored: list, rejected: list, reports: dict, registry: Any,
-            settings: Any) -> None:
+def _notify(engine: Any, period: str, ids: list[int], reports: dict, registry: Any, settings: Any) -> None:
     """What the flow's notify task does (zvit.quarter.notify_period), into the outbox: no SMTP host is set."""
-    import zvit.quarter
+    from zvit.notify import transport_from_settings
+    from zvit.quarter import notify_period
 
-    notify_period = getattr(zvit.quarter, "notify_period", None)
-    if notify_period is not None:
-        ids = [item.result.submission_id for item in stored if item.result is not None]
-        notify_period(engine, period, ids, reports, run_label="bench")
-        return
-    # Older checkouts: the notification functions themselves.
-    from zvit.notify import notify_rejections, send_digest, transport_from_settings
-    from zvit.report.gather import report_programs
-
-    transport = transport_from_settings(settings)
-    notify_rejections(engine, [item.result.submission_id for item in rejected], registry=registry,
-                      transport=transport, settings=settings)
-    for program in report_programs(engine, period):
-        send_digest(engine, period, program, reports, registry=registry, transport=transport, run_label="bench",
-                    settings=settings)
+    notify_period(engine, period, ids, reports, run_label="bench", registry=registry,
+                  transport=transport_from_settings(settings))
 
 
 def summarize(output: str) -> dict[str, Any]:

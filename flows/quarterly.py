@@ -1,49 +1,47 @@
-"""Flows `collect-quarter` and `process-submission`: read, check, store, report and notify one period."""
+"""Flows `collect-quarter` and `process-submission`: one period's inbox through the pipeline, then report and notify.
+
+The pipeline (zvit.pipeline) decides every file's fate; the flows only wrap its steps as tasks (names, retries,
+a cache per group of files), publish what happened to the Prefect UI and fail a run that has something to redo.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
-from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run, task_run
 from prefect.utilities.annotations import quote
+from sqlalchemy.engine import Engine
 
 from zvit.normalize.periods import last_ended, parse_period_code
 from zvit.notify import send_due_reminders, send_operator_alert, transport_from_settings
-from zvit.quality.markdown import rejection_markdown
-from zvit.quarter import notify_period, render_reports
-from zvit.reading import reading_pool, stable_groups
+from zvit.pipeline import Checked, Job, Outcome, Steps, check, inbox_files, process, received, store
+from zvit.notify.artifact import rejection_markdown
+from zvit.quarter import notify_period, render_reports, summarize, verdict_rows
+from zvit.reading import Submitted, Unreadable, file_sha256, read_files, reading_pool, stable_groups
 from zvit.registry import load_registry
 from zvit.settings import Settings
-from zvit.submissions import (
-    Checked,
-    Submitted,
-    Unreadable,
-    check,
-    current_rejections,
-    file_sha256,
-    inbox_files,
-    read_files,
-    store,
-)
 from zvit.version import reading_code_version
 from zvit.warehouse import make_engine, sync_registry
-from zvit.warehouse.load import LoadResult
+from zvit.warehouse.queries import current_rejected
 
 
 class SubmissionsRejected(Exception):
     """The period was processed, but some submissions were rejected: the run fails so it can be retried."""
+
+
+class NothingToCollect(Exception):
+    """The inbox folder is missing, or holds no file for the department: the run did nothing, so it fails."""
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter:
@@ -55,10 +53,10 @@ def run_logger() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger("zvit.flows")
 
 
-def inbox_folder(period: str, inbox: str | None) -> Path:
+def inbox_folder(period: str, inbox: str | None, settings: Settings) -> Path:
     """`inbox` if given, else the period's folder under ZVIT_INBOX_DIR (default ./inbox/<period>)."""
     # A deployment, the UI or the API pass the period unchecked: only a real period code becomes a folder name.
-    return Path(inbox) if inbox else Settings.from_env().inbox_dir / parse_period_code(period).code
+    return Path(inbox) if inbox else settings.inbox_dir / parse_period_code(period).code
 
 
 #: Files are read in this many groups at most, grouped by name (see `stable_groups`): a Prefect task per group
@@ -82,7 +80,7 @@ def _group_name() -> str:
 
 @task(name="read-files", task_run_name=_group_name, cache_key_fn=_files_key, persist_result=True,
       retries=2, retry_delay_seconds=2)
-def read_group(paths: list[Path], pool: Executor | None = None) -> tuple[list[Submitted], list[Unreadable]]:
+def read_group(paths: list[Path], pool: Any = None) -> tuple[list[Submitted], list[Unreadable]]:
     """Every report of a group of files, on the reading pool when there is one (an unreadable file is returned
     as such, not raised)."""
     return read_files(paths, pool=pool)
@@ -103,27 +101,25 @@ def read_inbox(paths: list[Path]) -> tuple[list[Submitted], list[Unreadable]]:
     return submitted, unreadable
 
 
-@task(name="check-batch", cache_policy=NO_CACHE)
-def check_batch(submitted: list[Submitted], period: str) -> list[Checked]:
+@task(name="check-batch", task_run_name="check {count} reports", cache_policy=NO_CACHE)
+def check_batch(submitted: list[Submitted], job: Job, count: int) -> list[Checked]:
     """The data-quality gate over the whole batch, in one run."""
-    engine = make_engine()
-    try:
-        return check(submitted, registry=load_registry(), period=period, engine=engine)
-    finally:
-        engine.dispose()
+    return check(submitted, job)
 
 
-@task(name="store-submissions", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
-def store_submissions(checked: list[Checked]) -> tuple[list[Checked], list[Checked]]:
-    """Store every checked report (a file already stored is a no-op, so a retry is safe); also the rejected
-    ones that remain current."""
-    engine = make_engine()
-    try:
-        sync_registry(engine, load_registry())
-        stored = store(engine, checked)
-        return stored, current_rejections(engine, stored)
-    finally:
-        engine.dispose()
+@task(name="store-submissions", task_run_name="store {count} reports", cache_policy=NO_CACHE, retries=3,
+      retry_delay_seconds=5)
+def store_submissions(checked: list[Checked], job: Job, count: int) -> list[Checked]:
+    """Store every checked report (a file already stored is a no-op, so a retry is safe)."""
+    return store(checked, job)
+
+
+def task_steps() -> Steps:
+    """The pipeline's steps as this flow's tasks."""
+    # quote(): a batch is thousands of objects that Prefect would otherwise walk looking for futures.
+    return Steps(read=read_inbox,
+                 check=lambda submitted, job: check_batch(quote(submitted), quote(job), len(submitted)),
+                 store=lambda checked, job: store_submissions(quote(checked), quote(job), len(checked)))
 
 
 @task(name="flag-rejection", task_run_name="{period} / {department}", cache_policy=NO_CACHE)
@@ -145,58 +141,84 @@ def artifact_key(period: str, department: str, item: Checked) -> str:
     return f"rejected-submission-{item.result.submission_id if item.result else 0}-{period.lower()}"
 
 
+@task(name="publish-verdicts", task_run_name="verdicts of {period}", cache_policy=NO_CACHE)
+def publish_verdicts(period: str, engine: Engine) -> None:
+    """The period's verdicts as a table artifact: every department, and every refused file with why."""
+    rows = verdict_rows(summarize(engine, period))
+    create_table_artifact(table=rows, key=f"verdicts-{period.lower()}",
+                          description=f"{period}: вердикти виконавців і файли, які не взято як звіт")
+
+
 @task(name="notify", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
-def notify(period: str, ids: list[int], reports: dict[str, Path]) -> list[str]:
+def notify(period: str, ids: list[int], reports: dict[str, Path], engine: Engine, settings: Settings) -> list[str]:
     """Rejection notices, the queue of undelivered ones and the digest (mail failures are queued, not raised)."""
-    engine = make_engine()
-    try:
-        # The run is named in the digest's text; the digest is sent again only when the period's state changed.
-        return notify_period(engine, period, ids, reports, run_label=str(flow_run.id or period))
-    finally:
-        engine.dispose()
+    # The run is named in the digest's text; the digest is sent again only when the period's state changed.
+    return notify_period(engine, period, ids, reports, run_label=str(flow_run.id or period),
+                         registry=load_registry(settings.registry_dir), transport=transport_from_settings(settings))
 
 
 def alert_operators(flow: Any, run: Any, state: Any) -> None:
     """on_failure / on_crashed: tell the operators, unless the run failed only because data was rejected."""
     if isinstance(state.result(raise_on_failure=False), SubmissionsRejected):
         return
-    engine = make_engine()
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
     try:
         send_operator_alert(run.name, str(run.id), state.message or str(state.type), engine=engine,
-                            transport=transport_from_settings(), state=state.name)
+                            transport=transport_from_settings(settings), state=state.name)
     finally:
         engine.dispose()
 
 
 @task(name="render-report", cache_policy=NO_CACHE, retries=1)
-def render_report(period: str) -> dict[str, Path]:
+def render_report(period: str, engine: Engine, settings: Settings) -> dict[str, Path]:
     """Write the consolidated report from the warehouse."""
-    engine = make_engine()
+    return render_reports(engine, period, settings.reports_dir / period, settings=settings)
+
+
+def collect(period: str, inbox: str | None, department: str | None) -> list[int]:
+    """Take the period's files through the pipeline, publish the verdicts, report and notify; fail at the end if
+    anything was rejected. The stored submissions' ids."""
+    settings = Settings.from_env()
+    folder = inbox_folder(period, inbox, settings)
+    paths = inbox_files(folder)
+    if not folder.is_dir():
+        raise NothingToCollect(f"{period}: no inbox folder {folder}")
+    engine = make_engine(settings.database_url)
     try:
-        return render_reports(engine, period, Settings.from_env().reports_dir / period)
+        job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
+                  department=department, timezone=settings.timezone)
+        outcome = process(received(paths, job), job, steps=task_steps())
+        if not outcome.files:
+            whose = f" from {department}" if department else ""
+            raise NothingToCollect(f"{period}: no file{whose} in {folder} ({len(paths)} files there)")
+        log_fates(outcome)
+        publish_verdicts(period, quote(engine))
+        flags = flag_rejections(period, outcome, engine)
+        notify(period, outcome.submission_ids, render_report(period, quote(engine), settings), quote(engine),
+               settings)
     finally:
         engine.dispose()
-
-
-def process(period: str, inbox: str | None, department: str | None) -> list[LoadResult]:
-    """Read (cached per file), check, store, report; fail at the end if anything was rejected."""
-    logger = run_logger()
-    submitted, unreadable = read_inbox(inbox_files(inbox_folder(period, inbox)))
-    for problem in unreadable:
-        logger.warning("%s", problem.message)
-    if department is not None:
-        registry = load_registry()
-        submitted = [s for s in submitted if registry.resolve_department(s.report.department) == department]
-    # quote(): a batch is thousands of objects that Prefect would otherwise walk looking for futures.
-    stored, rejected = store_submissions(quote(check_batch(quote(submitted), period)))
-    flags = [flag_rejection(period, item.result.department or "?", quote(item), return_state=True)
-             for item in rejected]
-    ids = [item.result.submission_id for item in stored if item.result is not None]
-    notify(period, ids, render_report(period))
     if flags:
         raise SubmissionsRejected(f"{period}: {len(flags)} submission(s) rejected")
-    # What storing did, not the reports themselves: Prefect walks a flow's return value.
-    return [item.result for item in stored if item.result is not None]
+    return outcome.submission_ids
+
+
+def log_fates(outcome: Outcome) -> None:
+    logger = run_logger()
+    for fate in outcome.files:
+        if fate.reason:
+            logger.warning("%s: %s", fate.fate.value, fate.reason)
+    logger.info("%d files: %s", len(outcome.files),
+                ", ".join(f"{fate} {sum(1 for f in outcome.files if f.fate == fate)}"
+                          for fate in dict.fromkeys(f.fate for f in outcome.files)))
+
+
+def flag_rejections(period: str, outcome: Outcome, engine: Engine) -> list[Any]:
+    """A failed task per rejected submission that is still its department's current version."""
+    rejected = set(current_rejected(engine, outcome.submission_ids))
+    return [flag_rejection(period, item.result.department or "?", quote(item), return_state=True)
+            for item in outcome.reports if item.result is not None and item.result.submission_id in rejected]
 
 
 def period_or_last_ended(period: str | None) -> str:
@@ -214,28 +236,45 @@ def _run_name() -> str:
 
 
 @flow(name="collect-quarter", flow_run_name=_run_name, on_failure=[alert_operators], on_crashed=[alert_operators])
-def collect_quarter(period: str | None = None, inbox: str | None = None) -> list[LoadResult]:
-    """The quarterly run: every department's newest file in the period's inbox."""
-    return process(period_or_last_ended(period), inbox, None)
+def collect_quarter(period: str = "", inbox: str = "") -> list[int]:
+    """The quarterly run: every department's newest file in the period's inbox.
+
+    Args:
+        period: The period to collect, e.g. 2022-Q3 (cumulative: Q3 is 9 months). Empty: the period that has
+            just ended by the city's calendar.
+        inbox: The folder to read. Empty: ZVIT_INBOX_DIR/<period>.
+    """
+    return collect(period_or_last_ended(period or None), inbox or None, None)
 
 
 @flow(name="process-submission", flow_run_name=_run_name, on_failure=[alert_operators],
       on_crashed=[alert_operators])
-def process_submission(department: str, period: str | None = None, inbox: str | None = None) -> list[LoadResult]:
-    """One department's files for the period, alone (after it sent a corrected file)."""
-    return process(period_or_last_ended(period), inbox, department)
+def process_submission(department: str, period: str = "", inbox: str = "") -> list[int]:
+    """One department's files for the period, alone (after it sent a corrected file).
+
+    Args:
+        department: The department's code in the registry (registry/departments.yaml), e.g. upravlinnia-zvernen.
+        period: The period, e.g. 2022-Q3. Empty: the period that has just ended by the city's calendar.
+        inbox: The folder to read. Empty: ZVIT_INBOX_DIR/<period>.
+    """
+    return collect(period_or_last_ended(period or None), inbox or None, department)
 
 
 @flow(name="remind-departments", flow_run_name=_run_name, on_failure=[alert_operators],
       on_crashed=[alert_operators])
-def remind_departments(period: str | None = None) -> list[str]:
-    """Reminders before the deadline and overdue notices after it, to departments that have not submitted."""
-    engine = make_engine()
+def remind_departments(period: str = "") -> list[str]:
+    """Reminders before the deadline and overdue notices after it, to departments that have not submitted.
+
+    Args:
+        period: The period, e.g. 2022-Q3. Empty: the period that has just ended by the city's calendar.
+    """
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
     try:
-        registry = load_registry()
-        sync_registry(engine, registry)
-        outcomes = send_due_reminders(engine, period_or_last_ended(period), registry=registry,
-                                      transport=transport_from_settings())
+        registry = load_registry(settings.registry_dir)
+        sync_registry(engine, registry, timezone=settings.timezone)
+        outcomes = send_due_reminders(engine, period_or_last_ended(period or None), registry=registry,
+                                      transport=transport_from_settings(settings))
     finally:
         engine.dispose()
     return [f"{o.kind} {o.status}" for o in outcomes]

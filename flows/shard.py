@@ -17,18 +17,21 @@ from prefect.utilities.annotations import quote
 
 from flows.quarterly import (
     SubmissionsRejected,
+    flag_rejections,
+    log_fates,
     alert_operators,
-    check_batch,
-    flag_rejection,
     inbox_folder,
     notify,
     period_or_last_ended,
-    read_inbox,
+    publish_verdicts,
     render_report,
     run_logger,
-    store_submissions,
+    task_steps,
 )
-from zvit.submissions import file_sha256, inbox_files
+from zvit.pipeline import Job, inbox_files, process, received
+from zvit.reading import file_sha256
+from zvit.registry import load_registry
+from zvit.settings import Settings
 from zvit.warehouse import current_submissions, make_engine
 
 #: The deployment each shard runs as (prefect.yaml): flow name / deployment name.
@@ -53,23 +56,29 @@ def load_files(period: str, paths: list[str]) -> list[int]:
 
     A rejected report fails its own `flag-rejection` task run (its findings as an artifact) but not this run:
     the sharded run that started it decides, from the warehouse, whether the quarter failed, and alerts.
+
+    Args:
+        period: The period the files are collected for, e.g. 2022-Q3.
+        paths: The files, as absolute paths every worker sees.
     """
-    logger = run_logger()
-    submitted, unreadable = read_inbox([Path(path) for path in paths])
-    for problem in unreadable:
-        logger.warning("%s", problem.message)
-    # quote(): Prefect would otherwise walk every object of the batch looking for futures.
-    stored, rejected = store_submissions(quote(check_batch(quote(submitted), period)))
-    for item in rejected:
-        flag_rejection(period, item.result.department or "?", quote(item), return_state=True)
-    return [item.result.submission_id for item in stored if item.result is not None]
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
+                  timezone=settings.timezone)
+        outcome = process(received([Path(path) for path in paths], job), job, steps=task_steps())
+        log_fates(outcome)
+        flag_rejections(period, outcome, engine)
+    finally:
+        engine.dispose()
+    return outcome.submission_ids
 
 
 @task(name="period-submissions", cache_policy=NO_CACHE)
 def period_submissions(period: str, sha256s: list[str]) -> tuple[list[int], list[str]]:
     """The current submissions of the period that came from these files: their ids and the rejected departments."""
     files = set(sha256s)
-    engine = make_engine()
+    engine = make_engine(Settings.from_env().database_url)
     try:
         found = [s for s in current_submissions(engine, period=period) if s.sha256 in files]
     finally:
@@ -98,12 +107,19 @@ def _sharded_run_name() -> str:
 
 @flow(name="collect-quarter-sharded", flow_run_name=_sharded_run_name, on_failure=[alert_operators],
       on_crashed=[alert_operators])
-def collect_quarter_sharded(period: str | None = None, inbox: str | None = None, shards: int = 4) -> list[int]:
-    """The quarterly run spread over the work pool: one `load-files` run per shard, then one report and digest."""
-    period = period_or_last_ended(period)
+def collect_quarter_sharded(period: str = "", inbox: str = "", shards: int = 4) -> list[int]:
+    """The quarterly run spread over the work pool: one `load-files` run per shard, then one report and digest.
+
+    Args:
+        period: The period to collect, e.g. 2022-Q3. Empty: the period that has just ended by the city's calendar.
+        inbox: The folder to read. Empty: ZVIT_INBOX_DIR/<period>.
+        shards: How many `load-files` runs to split the files over (one per worker that should take part).
+    """
+    period = period_or_last_ended(period or None)
+    settings = Settings.from_env()
     logger = run_logger()
     # Absolute paths: a shard may run on another machine that mounts the inbox at the same place.
-    files = [path.resolve() for path in inbox_files(inbox_folder(period, inbox))]
+    files = [path.resolve() for path in inbox_files(inbox_folder(period, inbox or None, settings))]
     parts = split(files, shards)
     # timeout=0: submit every shard first, so the pool's workers take them up side by side.
     runs = [run_deployment(LOAD_FILES, parameters={"period": period, "paths": [str(p) for p in shard]},
@@ -114,7 +130,12 @@ def collect_quarter_sharded(period: str | None = None, inbox: str | None = None,
     failed = [f"{run.name}: {states[run.id].type.value}" for run in runs if not states[run.id].is_completed()]
     # The warehouse is what every shard shares, so the outcome is read back from it rather than from the runs.
     ids, rejected = period_submissions(period, [file_sha256(path) for path in files])
-    notify(period, ids, render_report(period))
+    engine = make_engine(settings.database_url)
+    try:
+        publish_verdicts(period, quote(engine))
+        notify(period, ids, render_report(period, quote(engine), settings), quote(engine), settings)
+    finally:
+        engine.dispose()
     if failed:
         raise ShardsFailed(f"{period}: shard runs did not complete: {'; '.join(failed)}")
     if rejected:

@@ -6,13 +6,13 @@ from models.reference import (
     Period, Program, ProgramAlias,
 )
 from models.submissions import (
-    CHECK_STATUSES, SEVERITIES, STATUSES, CheckResult, CitedDecision, Measure, Notification, ReportLine,
-    Submission,
+    CHECK_STATUSES, FATES, ORIGINS, SEVERITIES, STATUSES, CheckResult, CitedDecision, Measure, Notification,
+    ReceivedFile, ReportLine, Submission,
 )
 
 __all__ = [
-    "CHECK_STATUSES", "NAMING_CONVENTION", "SEVERITIES", "STATUSES", "CheckResult", "CitedDecision", "Convocation",
+    "CHECK_STATUSES", "FATES", "NAMING_CONVENTION", "ORIGINS", "SEVERITIES", "STATUSES", "CheckResult", "CitedDecision", "Convocation",
     "Decision", "DecisionProgram", "Department", "DepartmentAlias", "DepartmentContact", "DepartmentProgram",
-    "Measure", "Notification", "Period", "Program", "ProgramAlias", "ReportLine", "Submission", "WarehouseModel",
+    "Measure", "Notification", "Period", "Program", "ProgramAlias", "ReceivedFile", "ReportLine", "Submission", "WarehouseModel",
     "metadata",
 ]

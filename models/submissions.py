@@ -17,6 +17,10 @@ CHECK_STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "reject
 STATUSES: tuple[str, ...] = (*CHECK_STATUSES, "superseded")
 #: critical rejects the submission, warning is loaded and shown, notice records a repair made at intake.
 SEVERITIES: tuple[str, ...] = ("critical", "warning", "notice")
+#: What became of a received file (zvit.pipeline.Fate): stored as submissions, or refused and why.
+FATES: tuple[str, ...] = ("stored", "unreadable", "unregistered", "duplicate", "unsupported")
+#: Where a file came from: an inbox folder, a mailbox, the web page.
+ORIGINS: tuple[str, ...] = ("folder", "mail", "upload")
 #: What zvit emails: departments get rejection, reminder and overdue notices, the consolidator a digest,
 #: the operators an alert.
 NOTIFICATION_KINDS: tuple[str, ...] = ("rejection", "reminder", "overdue", "digest", "alert")
@@ -74,6 +78,40 @@ class Submission(WarehouseModel, table=True):
     total_annual: Decimal | None = Field(default=None, sa_type=MONEY)
     total_financed: Decimal | None = Field(default=None, sa_type=MONEY)
     total_percent: Decimal | None = Field(default=None, sa_type=PERCENT)
+
+
+class ReceivedFile(WarehouseModel, table=True):
+    """Every file taken in, whatever became of it: so a refused file never vanishes and its sender can be told.
+
+    One row per (origin, name, sha256): the same file taken again (a rerun) is the same receipt.
+    """
+
+    __tablename__ = "received_file"
+    __table_args__ = (
+        UniqueConstraint("origin", "name", "sha256"),
+        CheckConstraint(_in("fate", FATES), name="fate"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin"),
+        Index("ix_received_file_period_department", "period_code", "department_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    size: int
+    sha256: str = Field(max_length=64)
+    origin: str = Field(max_length=10)
+    #: the sender's address for mail, the signed-in user for an upload
+    sender: str | None = None
+    #: the period the file was taken in for (the run's period, else the report's own)
+    period_code: str | None = Field(default=None, max_length=10)
+    #: the department it is from: its report's, else as the registry tells from the file's name or sender
+    department_code: str | None = Field(default=None, max_length=80)
+    received_at: datetime = Field(sa_type=DateTime())
+    processed_at: datetime = Field(sa_type=DateTime())
+    fate: str = Field(max_length=20)
+    #: one line saying why, for every fate but stored
+    reason: str | None = None
+    #: the first submission stored from it
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")
 
 
 class CitedDecision(WarehouseModel, table=True):

@@ -1,6 +1,7 @@
 -- v_department_status: one row for every active registered department x every period of each active program
 -- it reports on: the deadline, the current submission if any (file, version, received_at in UTC) and its
--- status, or 'missing'; is_late is 1 when the current version came after the deadline day (city time),
+-- status; with none, 'unreadable' when every file the department sent could not be read (refused_file and
+-- refused_reason name the newest), else 'missing'; is_late is 1 when the current version came after the deadline day (city time),
 -- 0 when on time, NULL when missing. Booleans come out as 0/1 integers on both engines.
 -- Portable SQL: runs unchanged on SQLite and PostgreSQL.
 CREATE VIEW v_department_status AS
@@ -15,7 +16,9 @@ SELECT
     s.source_file AS source_file,
     s.version AS version,
     s.received_at AS received_at,
-    COALESCE(s.status, 'missing') AS status,
+    COALESCE(s.status, CASE WHEN rf.name IS NOT NULL THEN 'unreadable' ELSE 'missing' END) AS status,
+    CASE WHEN s.id IS NULL THEN rf.name END AS refused_file,
+    CASE WHEN s.id IS NULL THEN rf.reason END AS refused_reason,
     CASE
         WHEN s.id IS NULL THEN NULL
         WHEN s.received_at >= pe.late_from THEN 1
@@ -30,4 +33,8 @@ LEFT JOIN submission s
    AND s.program_id = p.id
    AND s.period_id = pe.id
    AND s.is_current
+LEFT JOIN received_file rf
+    ON rf.id = (SELECT MAX(r.id) FROM received_file r
+                WHERE r.department_code = d.code AND r.period_code = pe.code
+                  AND r.fate IN ('unreadable', 'unsupported'))
 WHERE d.active AND p.active;

@@ -11,14 +11,17 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from zvit.model import Report
-from zvit.quality import check_reports
+from zvit.quality.gate import check_reports
+from zvit.registry.resolve import resolve
 from zvit.registry import Registry
 from zvit.report import FORMATS
 from zvit.report.formatting import HRYVNIAS, THOUSANDS
 from zvit.report.gather import gather_report
 from zvit.report.model import ConsolidatedReport
 from zvit.report.write import write_report
-from zvit.warehouse import CheckFinding, LoadResult, load_report, make_engine, sync_registry, upgrade
+from tests.loading import load_report
+from zvit.quality.findings import Finding
+from zvit.warehouse import LoadResult, make_engine, sync_registry, upgrade
 
 KYIV = ZoneInfo("Europe/Kyiv")
 PROGRAM, PERIOD = "efektyvna-vlada", "2022-Q3"
@@ -37,12 +40,12 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
-def seed_gate_findings(seed_reports: list[Report], registry: Registry) -> list[list[CheckFinding]]:
+def seed_gate_findings(seed_reports: list[Report], registry: Registry) -> list[list[Finding]]:
     """What the data-quality gate finds in each seed report: the third one cites wrong decisions."""
-    return check_reports(seed_reports, registry=registry, period=PERIOD)
+    return check_reports(seed_reports, [resolve(r, registry) for r in seed_reports], registry=registry, period=PERIOD)
 
 
-def load_seed_quarter(engine: Engine, reports: list[Report], findings: list[list[CheckFinding]]) -> list[LoadResult]:
+def load_seed_quarter(engine: Engine, reports: list[Report], findings: list[list[Finding]]) -> list[LoadResult]:
     """Load the three seed reports as received, each with the gate's findings."""
     return [load_report(engine, report, sha256=f"{number:064x}", received_at=received, findings=found)
             for number, (report, received, found) in enumerate(zip(reports, SEED_RECEIVED, findings), start=1)]
@@ -50,7 +53,7 @@ def load_seed_quarter(engine: Engine, reports: list[Report], findings: list[list
 
 @pytest.fixture
 def seed_quarter(warehouse: Engine, seed_reports: list[Report],
-                 seed_gate_findings: list[list[CheckFinding]]) -> Engine:
+                 seed_gate_findings: list[list[Finding]]) -> Engine:
     """A fresh warehouse (SQLite, then PostgreSQL) holding the seed quarter."""
     load_seed_quarter(warehouse, seed_reports, seed_gate_findings)
     return warehouse
@@ -58,7 +61,7 @@ def seed_quarter(warehouse: Engine, seed_reports: list[Report],
 
 @pytest.fixture(scope="session")
 def seed_quarter_url(tmp_path_factory: pytest.TempPathFactory, registry: Registry, seed_reports: list[Report],
-                     seed_gate_findings: list[list[CheckFinding]]) -> str:
+                     seed_gate_findings: list[list[Finding]]) -> str:
     """A SQLite warehouse with the seed quarter, shared by the rendering tests (which only read it)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('report-warehouse') / 'warehouse.db'}"
     engine = make_engine(url)
@@ -121,7 +124,7 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory, registry: Registry,
         upgrade(engine)
         sync_registry(engine, registry, timezone="Europe/Kyiv")
         load_report(engine, hostile_report, sha256="b" * 64, received_at=datetime(2022, 10, 7, 9, 0, tzinfo=KYIV),
-                    findings=[CheckFinding(rule_code="ROW-TEXT", severity="warning", row=22, column="3",
+                    findings=[Finding(rule_code="ROW-TEXT", severity="warning", row=22, column="3",
                                            value=IMG, expected="a & b", message=f"Текст {SCRIPT} у клітинці.")])
         report = gather_report(engine, program=PROGRAM, period=PERIOD, timezone="Europe/Kyiv",
                                prepared_at=PREPARED_AT)

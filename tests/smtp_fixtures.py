@@ -221,15 +221,15 @@ def rejected_seed_db(tmp_path_factory: pytest.TempPathFactory, registry: Registr
 
     Built once per session (the gate run is the slow part); tests get copies.
     """
-    from zvit.submissions import process_files
+    from tests.loading import take_files
 
     path = tmp_path_factory.mktemp("seeded") / "warehouse.db"
     engine = make_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
         sync_registry(engine, registry, timezone="Europe/Kyiv")
-        batch = process_files(engine, [seed_path], received_at=SEED_RECEIVED, registry=registry, period="2022-Q3")
-        assert [item.result.status for item in batch.checked if item.result] == [
+        batch = take_files(engine, [seed_path], received_at=SEED_RECEIVED, registry=registry, period="2022-Q3")
+        assert [item.result.status for item in batch.reports if item.result] == [
             "accepted_with_warnings", "accepted_with_warnings", "rejected"]
     finally:
         engine.dispose()

@@ -19,7 +19,7 @@ from zvit.notify import (
 )
 from zvit.registry import Registry
 from zvit.settings import Settings
-from zvit.submissions import process_files
+from tests.loading import take_files
 from zvit.warehouse import current_submissions
 
 NOW = dt.datetime(2022, 10, 8, 9, 0, tzinfo=dt.UTC)
@@ -69,7 +69,7 @@ def test_a_digest_is_sent_once_per_state_of_the_period_whichever_run_asks(
     # A corrected file changes the period's state: the next run's digest goes out.
     corrected = tmp_path / "corrected.txt"
     corrected.write_text(seed_path.read_text(encoding="utf-8").replace(*CORRECTED), encoding="utf-8")
-    process_files(seeded, [corrected], registry=registry, received_at=NOW)
+    take_files(seeded, [corrected], registry=registry, received_at=NOW)
     assert digest(seeded, registry, smtp_server.transport(), "run-c").status == "sent"  # type: ignore[attr-defined]
     assert len(smtp_server.messages) == 2
     assert smtp_server.messages[1].message["Subject"].endswith("подали 3 з 3")  # none rejected any more

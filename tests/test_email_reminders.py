@@ -18,7 +18,8 @@ from zvit.notify import (
 )
 from zvit.registry import Registry
 from zvit.settings import Settings
-from zvit.warehouse import current_submissions, load_report
+from tests.loading import load_report
+from zvit.warehouse import current_submissions
 
 PERIOD = "2022-Q3"
 DEPUTATY, ZVIAZKY, ZVERNENNIA = "zvit@deputaty.example.org", "zvit@zviazky.example.org", "zvit@zvernennia.example.org"

@@ -18,9 +18,12 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
 from zvit.cli import main
+from zvit.normalize.periods import PeriodError
 from zvit.notify import Notice, OutboxTransport
 from zvit.notify.message import build_message
+from zvit.pipeline import inbox_files
 from zvit.registry.schema import Code
+from zvit.settings import Settings
 
 NOW = dt.datetime(2022, 10, 8, 9, 0, tzinfo=dt.UTC)
 #: what a hostile name may try: climb out, start at the root, hide a NUL, break the line, be a device on
@@ -107,16 +110,66 @@ def test_a_file_name_with_line_breaks_or_escapes_stays_on_its_one_error_line(
     assert lines[5].startswith(f"zvit: {'з' * 120}.csv: ")
 
 
-def test_a_flow_given_a_period_that_is_a_path_never_looks_outside_the_inbox(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("period", PERIODS, ids=range(len(PERIODS)))
+def test_a_flow_given_a_period_that_is_a_path_refuses_it_and_never_looks_outside_the_inbox(
+        period: str, tmp_path: Path) -> None:
+    # A deployment, the UI or the API pass the period unchecked: the flow must refuse it, not make a folder of it.
+    from flows.quarterly import inbox_folder, period_or_last_ended
+
+    settings = Settings(inbox_dir=tmp_path / "inbox")
+    with pytest.raises(PeriodError, match="period must look like 2022-Q3"):
+        period_or_last_ended(period)
+    with pytest.raises(PeriodError, match="period must look like 2022-Q3"):
+        inbox_folder(period, None, settings)
+    assert inbox_folder("2022-Q3", None, settings) == tmp_path / "inbox" / "2022-Q3"
+
+
+def _inbox_around(tmp_path: Path) -> Path:
+    """An inbox with one report, beside a folder holding files that are not the inbox's."""
+    (tmp_path / "inbox" / "2022-Q3").mkdir(parents=True)
+    (tmp_path / "inbox" / "2022-Q3" / "zvit.txt").write_text("звіт\n", encoding="utf-8")
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
+    for name in ("secret.csv", "deeper/secret.txt", "passwd"):
+        (tmp_path / "elsewhere" / name).write_text("x\n", encoding="utf-8")
+    return tmp_path / "inbox" / "2022-Q3"
+
+
+def test_an_inbox_given_with_dots_is_that_one_folder_and_nothing_around_or_below_it(tmp_path: Path) -> None:
+    # `zvit run --inbox DIR` and the flows' `inbox` parameter name any folder the operator chooses (bench/ runs
+    # on one outside ZVIT_INBOX_DIR): `..` is taken as written, the period is not added to it, and only the
+    # files directly inside it are read, never its subfolders nor its parent.
     from flows.quarterly import inbox_folder
 
-    monkeypatch.setenv("ZVIT_INBOX_DIR", str(tmp_path / "inbox"))
+    inbox = _inbox_around(tmp_path)
+    settings = Settings(inbox_dir=tmp_path / "inbox")
+    folder = inbox_folder("2022-Q3", str(inbox / ".." / ".." / "elsewhere"), settings)
+    assert folder.resolve() == (tmp_path / "elsewhere").resolve()
+    found = inbox_files(folder)
+    assert "secret.csv" in [p.name for p in found]
+    assert {p.resolve().parent for p in found} == {(tmp_path / "elsewhere").resolve()}  # not deeper/, not inbox/
+    assert [p.name for p in inbox_files(inbox_folder("2022-Q3", str(inbox / ".." / "2022-Q3"), settings))] == [
+        "zvit.txt"]
+
+
+INBOXES = ["missing", "inbox/2022-Q3/zvit.txt", "inbox/2022-Q3\x00"]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "product gap (issue 16): an inbox given that is not a folder reads as an empty one, so the run succeeds "
+    "with every department missing and mails the digest; flows/quarterly.py inbox_folder should refuse it"))
+@pytest.mark.parametrize("given", INBOXES, ids=["missing", "a-file", "nul"])
+def test_an_inbox_given_that_is_not_a_folder_is_refused_not_read_as_empty(
+        given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.quarterly import inbox_folder
+
+    _inbox_around(tmp_path)
+    monkeypatch.chdir(tmp_path)
     try:
-        folder = inbox_folder("../../etc", None)
-    except ValueError:
-        return
-    assert folder.resolve().is_relative_to((tmp_path / "inbox").resolve()), folder.resolve()
+        folder = inbox_folder("2022-Q3", given, Settings(inbox_dir=tmp_path / "inbox"))
+    except (ValueError, OSError) as refused:
+        assert repr(given) in str(refused) or given in str(refused)  # the message names what was given
+    else:
+        assert folder.is_dir(), f"{given!r} became {folder}, read as an inbox with {inbox_files(folder)} in it"
 
 
 def test_zvit_validate_shows_a_file_named_with_a_line_break_on_one_line(

@@ -34,16 +34,20 @@ def environment(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """A real Prefect server and a `zvit serve` process, both stopped after the test."""
+    """A real Prefect server where `prefect deploy` registered quarterly-collection for a work pool, then a
+    `zvit serve` process beside it (issue 13: both on one server), all stopped after the test."""
     log = (tmp_path / "server.log").open("w")
     processes = [subprocess.Popen([sys.executable, "-m", "prefect", "server", "start"], env=environment,
                                   stdout=log, stderr=subprocess.STDOUT)]
     api = environment["PREFECT_API_URL"]
     try:
         wait_for(lambda: api_healthy(api), 120, "the Prefect server")
+        _create_pool(api, "process")
+        subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--name", "quarterly-collection"],
+                       env=environment, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
         processes.append(subprocess.Popen([sys.executable, "-m", "zvit", "serve"], env=environment, cwd=ROOT,
                                           stdout=log, stderr=subprocess.STDOUT))
-        wait_for(lambda: _deployment_id(api, "collect-quarter", "quarterly-collection"), 120, "zvit serve")
+        wait_for(lambda: _deployment_id(api, "collect-quarter", "quarterly-collection-served"), 120, "zvit serve")
         yield api
     finally:
         for process in reversed(processes):
@@ -55,9 +59,23 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
-def _deployment_id(api: str, flow: str, name: str) -> str | None:
+def _create_pool(api: str, name: str) -> None:
+    """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
+    from prefect.workers.process import ProcessWorker
+
+    response = httpx.post(f"{api}/work_pools/", timeout=10, json={
+        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template()})
+    response.raise_for_status()
+
+
+def _deployment(api: str, flow: str, name: str) -> dict | None:
     response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=5)
-    return response.json()["id"] if response.status_code == 200 else None
+    return response.json() if response.status_code == 200 else None
+
+
+def _deployment_id(api: str, flow: str, name: str) -> str | None:
+    found = _deployment(api, flow, name)
+    return found["id"] if found else None
 
 
 def _final_state(api: str, run_id: str) -> str:
@@ -65,11 +83,19 @@ def _final_state(api: str, run_id: str) -> str:
                      in FINAL and state, 300, "the flow run to finish"))
 
 
-def test_rejected_quarter_fails_and_a_ui_retry_completes_it_with_the_corrected_file(
+def test_served_beside_a_work_pool_a_rejected_quarter_fails_and_a_ui_retry_completes_it(
         server: str, environment: dict[str, str], seed_path: Path, tmp_path: Path) -> None:
+    # The work pool's deployment is left as `prefect deploy` made it (serving it under its name replaced it, and
+    # its runs crashed on FileNotFoundError: '.../None'); the served one leaves the schedule to it.
+    pooled = _deployment(server, "collect-quarter", "quarterly-collection")
+    assert pooled and pooled["work_pool_name"] == "process" and pooled["schedules"] and pooled["pull_steps"]
+    served = _deployment(server, "collect-quarter", "quarterly-collection-served")
+    assert served and served["work_pool_name"] is None and served["schedules"] == []
+    assert "served without a schedule" in (tmp_path / "server.log").read_text(errors="replace")
+
     inbox = Path(environment["ZVIT_INBOX_DIR"]) / "2022-Q3"
     subprocess.run([sys.executable, "-m", "zvit", "example-inbox"], env=environment, check=True, capture_output=True)
-    deployment = _deployment_id(server, "collect-quarter", "quarterly-collection")
+    deployment = served["id"]
     run = httpx.post(f"{server}/deployments/{deployment}/create_flow_run",
                      json={"parameters": {"period": "2022-Q3"}}, timeout=10).json()
     assert _final_state(server, run["id"]) == "FAILED"

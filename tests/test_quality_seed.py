@@ -8,21 +8,24 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from zvit.model import Report
-from zvit.quality import check_reports
+from tests.loading import take_files
+from zvit.quality.findings import Finding, status_for
+from zvit.quality.gate import check_reports
 from zvit.registry import load_registry
-from zvit.submissions import process_files
+from zvit.registry.resolve import resolve
 from zvit.warehouse import check_results, current_submissions
-from zvit.warehouse.findings import CheckFinding, status_for
-from zvit.warehouse.load import intake_findings
 
 
 @pytest.fixture(scope="module")
-def seed_findings(seed_reports: list[Report]) -> list[list[CheckFinding]]:
-    return check_reports(seed_reports, registry=load_registry(), period="2022-Q3", program="efektyvna-vlada")
+def seed_findings(seed_reports: list[Report]) -> list[list[Finding]]:
+    registry = load_registry()
+    return check_reports(seed_reports, [resolve(r, registry) for r in seed_reports], registry=registry,
+                         period="2022-Q3", program="efektyvna-vlada")
 
 
-def summary(found: list[CheckFinding]) -> list[tuple[str, str | None, str | None, str | None]]:
-    return [(f.rule_code, f.measure, f.value, f.expected) for f in found]
+def summary(found: list[Finding]) -> list[tuple[str, str | None, str | None, str | None]]:
+    """The gate's findings (intake's notices left out) as (rule, measure, value, expected)."""
+    return [(f.rule_code, f.measure, f.value, f.expected) for f in found if not f.is_intake]
 
 
 def test_first_report_is_accepted_with_percent_and_omission_warnings(seed_findings) -> None:  # noqa: ANN001
@@ -40,9 +43,8 @@ def test_first_report_is_accepted_with_percent_and_omission_warnings(seed_findin
 def test_second_report_has_one_warning_once_its_units_are_reconciled(seed_findings, seed_reports) -> None:  # noqa: ANN001
     assert summary(seed_findings[1]) == [("REPORT-DECISION-NO-NUMBER", None, "02.09.2022", "№558 від 02.09.2022")]
     # What intake repaired is recorded as notices, which change no status.
-    assert {f.severity for f in intake_findings(seed_reports[1])} == {"notice"}
-    assert status_for(f.severity for f in [*intake_findings(seed_reports[1]), *seed_findings[1]]) == (
-        "accepted_with_warnings")
+    assert {f.severity for f in seed_findings[1] if f.is_intake} == {"notice"}
+    assert status_for(f.severity for f in seed_findings[1]) == "accepted_with_warnings"
 
 
 def test_third_report_is_rejected_for_its_decisions(seed_findings) -> None:  # noqa: ANN001
@@ -59,10 +61,10 @@ def test_third_report_is_rejected_for_its_decisions(seed_findings) -> None:  # n
 
 
 def test_loading_the_seed_stores_each_verdict_with_its_findings(warehouse: Engine, seed_path: Path) -> None:
-    batch = process_files(warehouse, [seed_path], period="2022-Q3")
-    assert [item.result.status for item in batch.checked] == ["accepted_with_warnings", "accepted_with_warnings",
+    batch = take_files(warehouse, [seed_path], period="2022-Q3")
+    assert [item.result.status for item in batch.reports] == ["accepted_with_warnings", "accepted_with_warnings",
                                                             "rejected"]
-    rejected = batch.checked[2].result
+    rejected = batch.reports[2].result
     stored = {(c.rule_code, c.origin, c.severity) for c in check_results(warehouse, rejected.submission_id)}
     assert ("REPORT-DECISION-WRONG-DATE", "gate", "critical") in stored
     assert ("INTAKE-LATIN", "intake", "notice") in stored
@@ -75,7 +77,7 @@ def test_a_report_financing_more_than_its_annual_volume_is_rejected(warehouse: E
     text = seed_path.read_text(encoding="utf-8").replace("\t116,0\t92,8\t", "\t116,0\t160,0\t")
     path = tmp_path / "overspent.txt"
     path.write_text(text, encoding="utf-8")
-    first = process_files(warehouse, [path], period="2022-Q3").checked[0]
+    first = take_files(warehouse, [path], period="2022-Q3").reports[0]
     assert first.result.status == "rejected"
     found = next(f for f in first.findings if f.rule_code == "ROW-FINANCED-GT-ANNUAL")
     assert (found.measure, found.row, found.column, found.value, found.expected) == (

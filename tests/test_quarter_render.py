@@ -1,27 +1,18 @@
-"""The quarterly run's reports: every format, and no PDF for a program too large to print in the run."""
+"""The quarterly run's reports: every format for every program, the PDF whatever the program's size."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from zvit.quarter import render_reports
+from zvit.settings import Settings
 
 
-def test_a_program_over_the_pdf_limit_gets_every_format_but_the_pdf_and_loses_its_older_pdf(
-        seeded: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    # Issue 8: WeasyPrint takes ~100 s and 1 GB for a 3,000-line program, so the run leaves that PDF to
-    # `zvit report --format pdf`.
-    written = render_reports(seeded, "2022-Q3", tmp_path, pdf_max_lines=0)
+def test_the_run_writes_every_format_the_pdf_included(seeded: Engine, tmp_path: Path) -> None:
+    # Issue 15: with Typst the run prints every program's PDF (ZVIT_PDF_MAX_LINES is gone).
+    written = render_reports(seeded, "2022-Q3", tmp_path, settings=Settings())
     assert sorted(written) == ["datapackage", "docx", "html", "pdf", "xlsx"]
     assert written["pdf"].read_bytes().startswith(b"%PDF")
-
-    with caplog.at_level(logging.WARNING, logger="zvit.quarter"):
-        smaller = render_reports(seeded, "2022-Q3", tmp_path, pdf_max_lines=5)
-    assert sorted(smaller) == ["datapackage", "docx", "html", "xlsx"]
-    assert not written["pdf"].exists()  # no stale PDF of an earlier, smaller quarter
-    assert "over ZVIT_PDF_MAX_LINES=5: no PDF in this run" in caplog.text
-    assert "zvit report --program efektyvna-vlada --period 2022-Q3 --format pdf" in caplog.text
+    assert all(path.parent == tmp_path or path.parent.parent == tmp_path for path in written.values())

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from zvit.cli import main
-from zvit.registry import Registry, check_registry, load_registry, normalize_department, parse_period
+from zvit.normalize.periods import parse_period_code
+from zvit.registry import Registry, check_registry, load_registry, normalize_department
 from zvit.registry.periods import default_deadline
 from zvit.settings import DEFAULT_REGISTRY_DIR
 
@@ -112,9 +113,9 @@ def test_periods_cover_every_quarter_of_the_programs_years() -> None:
     periods = load_registry(DEFAULT_REGISTRY_DIR).periods()
     assert [p.code for p in periods][:5] == ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4", "2022-Q1"]
     assert len(periods) == 20 and periods[-1].code == "2025-Q4"
-    q3 = parse_period("2022-Q3")
+    q3 = parse_period_code("2022-Q3")
     assert (q3.start, q3.end) == (date(2022, 1, 1), date(2022, 9, 30))
-    assert default_deadline(parse_period("2024-Q4"), day=10, months_after=1) == date(2025, 1, 10)
+    assert default_deadline(parse_period_code("2024-Q4"), day=10, months_after=1) == date(2025, 1, 10)
 
 
 def test_shipped_registry_has_no_problems() -> None:

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from tests.report_fixtures import SCRIPT
-from tests.warehouse_fixtures import in_ci
+from tests.tools import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
-#: what `.ci/run` installs: Debian's chromium, and poppler-utils for pdftoppm
+#: Debian's chromium and poppler's pdftoppm, found by tests/tools.py (`.ci/run` installs them)
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--remote-debugging-port=0", "--window-size=1280,900")
@@ -148,24 +148,10 @@ class Chromium:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-def chromium_binary() -> str | None:
-    """Debian's chromium (or $ZVIT_TEST_CHROMIUM)."""
-    return os.environ.get("ZVIT_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _require(tool: str | None, what: str) -> str:
-    if tool:
-        return tool
-    reason = f"{what} not found (apt-get install -y chromium poppler-utils)"
-    if in_ci():
-        pytest.fail(reason + "; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Chromium]:
     """One headless Chromium for the session."""
-    browser = Chromium(_require(chromium_binary(), "chromium"))
+    browser = Chromium(require_tool("chromium"))
     yield browser
     browser.close()
 
@@ -178,7 +164,7 @@ def report_visit(chromium: Chromium, rendered: dict[str, Path]) -> PageVisit:
 
 def pdf_page_png(pdf: Path, target: Path, page: int = 1) -> Path:
     """One PDF page as a PNG (poppler's pdftoppm)."""
-    tool = _require(shutil.which("pdftoppm"), "pdftoppm")
+    tool = require_tool("pdftoppm")
     stem = target.with_suffix("")
     subprocess.run([tool, "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
                    check=True, capture_output=True)

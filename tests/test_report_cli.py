@@ -67,7 +67,7 @@ def test_bad_arguments_are_refused_by_the_parser(argument: list[str], capsys: py
 def test_the_report_command_loads_nothing_heavy_at_start_up() -> None:
     # every `zvit` start imports every command module and the shared templating
     code = ("import sys, zvit.commands.report, zvit.templating; "
-            "print(sorted(m for m in ('sqlalchemy', 'weasyprint', 'docxtpl', 'openpyxl', 'docx', 'babel', 'lxml') "
+            "print(sorted(m for m in ('sqlalchemy', 'typst', 'docxtpl', 'openpyxl', 'docx', 'babel', 'lxml') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

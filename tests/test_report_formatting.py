@@ -75,10 +75,11 @@ def test_the_period_is_named_as_the_title_needs(quarter: int, phrase: str) -> No
 
 
 def test_statuses_and_severities_have_ukrainian_labels_and_unknown_ones_are_kept_readable() -> None:
-    assert [status_label(s) for s in ("accepted", "accepted_with_warnings", "rejected", "missing")] == [
-        "прийнято", "прийнято з попередженнями", "відхилено", "не подано"]
+    # the glossary's words (templates/glossary.yaml), the same in every format and email
+    assert [status_label(s) for s in ("accepted", "accepted_with_warnings", "rejected", "unreadable", "missing")] == [
+        "прийнято", "прийнято із зауваженнями", "відхилено", "файл не прочитано", "не подано"]
     assert [severity_label(s) for s in ("critical", "warning", "notice", "something-new")] == [
-        "критична помилка", "попередження", "зауваження", "зауваження"]
+        "критична помилка", "зауваження", "довідка", "something-new"]
     assert status_label("under_review") == "under_review"
 
 

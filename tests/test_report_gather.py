@@ -12,7 +12,9 @@ from tests.report_fixtures import KYIV, PERIOD, PREPARED_AT, PROGRAM, SEED_RECEI
 from zvit.model import Report
 from zvit.report.gather import ReportError, gather_report, report_programs
 from zvit.report.model import COUNTED_STATUSES, ConsolidatedReport
-from zvit.warehouse import CheckFinding, load_report, view_rows
+from tests.loading import check_and_load, load_report
+from zvit.quality.findings import Finding as CheckFinding
+from zvit.warehouse import view_rows
 
 
 def gather(engine: Engine, period: str = PERIOD) -> ConsolidatedReport:
@@ -114,7 +116,7 @@ def test_a_resubmission_replaces_the_counted_version(seed_quarter: Engine, seed_
 def test_a_report_from_a_department_outside_the_registry_is_shown_and_not_counted(
         seed_quarter: Engine, seed_reports: list[Report]) -> None:
     stranger = seed_reports[0].model_copy(update={"department": "відділ, якого немає в реєстрі"})
-    load_report(seed_quarter, stranger, sha256="e" * 64, received_at=datetime(2022, 10, 8, 12, 0, tzinfo=KYIV))
+    check_and_load(seed_quarter, stranger, sha256="e" * 64, received_at=datetime(2022, 10, 8, 12, 0, tzinfo=KYIV))
     report = gather(seed_quarter)
     extra = report.statuses[-1]
     assert (extra.department_code, extra.department_name, extra.registered, extra.status) == (

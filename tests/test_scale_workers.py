@@ -20,7 +20,7 @@ from flows.shard import split
 from tests.prefect_servers import api_healthy, free_port, wait_for
 from tests.warehouse_fixtures import PostgresServer
 from zvit.notify import notifications
-from zvit.submissions import file_sha256
+from zvit.reading import file_sha256
 from zvit.warehouse import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent

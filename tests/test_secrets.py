@@ -27,11 +27,13 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from tests.prefect_servers import running_server, server_settings
 from tests.smtp_fixtures import HOST, Received, free_port
-from tests.warehouse_fixtures import PostgresServer, in_ci, postgres_bindir
+from tests.tools import postgres_bindir
+from tests.warehouse_fixtures import PostgresServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres,
               pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
@@ -106,12 +108,7 @@ def relay() -> Iterator[tuple[int, list[Received], list[tuple[str, str]]]]:
 @pytest.fixture(scope="module")
 def scram_postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server of its own where `zvit_loader` must give its password over TCP (SCRAM)."""
-    bindir = postgres_bindir()
-    if bindir is None:
-        if in_ci():
-            pytest.fail("PostgreSQL binaries not found; CI must run the PostgreSQL tests", pytrace=False)
-        pytest.skip("PostgreSQL binaries not found")
-    server = PostgresServer(bindir)
+    server = PostgresServer(postgres_bindir())
     try:
         server.start()
         admin = server.admin()
@@ -206,7 +203,7 @@ def _file_texts(folder: Path) -> Iterator[tuple[Path, bytes]]:
                 for member in archive.namelist():
                     yield path / member, archive.read(member)
         if path.suffix == ".pdf":
-            yield path, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+            yield path, "\n".join(page.extract_text() for page in PdfReader(path).pages).encode()
 
 
 def _api_records(api: str) -> dict[str, list[dict]]:

@@ -19,7 +19,6 @@ def test_load_into_a_fresh_sqlite_file_in_the_working_directory(
     assert main(["load", str(seed_path), "--received-at", "2022-10-07T09:30"]) == 0
     name = seed_path.name
     assert capsys.readouterr().out.splitlines() == [
-        f"registry loaded from {Path(__file__).resolve().parent.parent / 'registry'}",
         f"{name} #1: viddil-deputatskoi-diialnosti 2022-Q3: accepted_with_warnings, version 1",
         f"{name} #2: upravlinnia-zviazkiv 2022-Q3: accepted_with_warnings, version 1",
         f"{name} #3: upravlinnia-zvernen 2022-Q3: rejected, version 1 "

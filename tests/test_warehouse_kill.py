@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 
 import models
 from zvit.intake import read_reports
-from zvit.warehouse import count_rows, current_submissions, load_report, view_rows
+from tests.loading import load_report
+from zvit.warehouse import count_rows, current_submissions, view_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 RECEIVED = datetime(2022, 10, 7, tzinfo=UTC)
@@ -29,20 +30,23 @@ CHILD = textwrap.dedent("""
 
     import zvit.warehouse.load as load_module
     from zvit.intake import read_reports
-    from zvit.warehouse import load_report, make_engine
+    from tests.loading import load_report
+    from zvit.warehouse import make_engine
 
     url, seed, marker = sys.argv[1:4]
-    insert_lines = load_module._insert_lines
+    insert_rows = load_module._insert_rows
 
-    def insert_then_stall(session, rows):
-        insert_lines(session, rows)
+    def insert_then_stall(session, model, rows):
+        insert_rows(session, model, rows)
+        if model is not load_module.models.ReportLine:
+            return
         session.flush()
         # Written then renamed, so the parent never reads a marker that exists but is still empty.
         Path(marker + ".tmp").write_text(str(len(rows)))
         Path(marker + ".tmp").rename(marker)
         time.sleep(300)
 
-    load_module._insert_lines = insert_then_stall
+    load_module._insert_rows = insert_then_stall
     engine = make_engine(url)
     for report in read_reports(Path(seed)):
         load_report(engine, report, sha256="k" * 64, received_at=datetime(2022, 10, 7, tzinfo=UTC))

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 import models
 from zvit.intake import read_reports
 from zvit.model import Report
+from tests.loading import check_and_load, load_report
+from zvit.quality.findings import Finding, Severity
 from zvit.warehouse import (
-    CheckFinding, check_results, count_rows, current_submissions, load_report, make_engine, submission_history,
-    submission_lines, view_rows,
+    check_results, count_rows, current_submissions, make_engine, submission_history, submission_lines, view_rows,
 )
 
 RECEIVED = datetime(2022, 10, 7, 9, 30, tzinfo=UTC)
@@ -137,8 +138,9 @@ def test_an_older_file_loaded_late_joins_the_history_without_becoming_current(
 
 def test_a_rejected_submission_is_stored_with_its_findings_and_never_counted(
         warehouse: Engine, seed_reports: list[Report]) -> None:
-    finding = CheckFinding("TOTAL-MISMATCH", "critical", "Сума рядків не дорівнює рядку «Всього»", row=74,
-                           column="8", value="513537.84", expected="513637.84")
+    finding = Finding(rule_code="TOTAL-MISMATCH", severity=Severity.CRITICAL,
+                      message="Сума рядків не дорівнює рядку «Всього»", row=74, column="8", value="513537.84",
+                      expected="513637.84")
     result = load_report(warehouse, seed_reports[1], sha256=SEED_SHA, received_at=RECEIVED, findings=[finding])
     assert (result.status, result.is_current) == ("rejected", True)
     stored = check_results(warehouse, result.submission_id)
@@ -161,14 +163,15 @@ def test_status_follows_the_worst_finding(warehouse: Engine, seed_reports: list[
     clean = seed_reports[0].model_copy(update={"warnings": ()})
     accepted = load_report(warehouse, clean, sha256="a" * 64, received_at=RECEIVED)
     warned = load_report(warehouse, clean, sha256="b" * 64, received_at=LATER,
-                         findings=[CheckFinding("PERCENT-OFF", "warning", "percent differs")])
+                         findings=[Finding(rule_code="PERCENT-OFF", severity=Severity.WARNING,
+                                                   message="percent differs")])
     assert (accepted.status, warned.status) == ("accepted", "accepted_with_warnings")
     assert warned.superseded_version == accepted.version == 1
 
 
 def test_an_unknown_department_is_kept_as_rejected_not_lost(warehouse: Engine, seed_reports: list[Report]) -> None:
     stranger = seed_reports[2].model_copy(update={"department": "відділ невідомих справ"})
-    result = load_report(warehouse, stranger, sha256=SEED_SHA, received_at=RECEIVED)
+    result = check_and_load(warehouse, stranger, sha256=SEED_SHA, received_at=RECEIVED)
     assert (result.status, result.department, result.period) == ("rejected", "відділ невідомих справ", "2022-Q3")
     with Session(warehouse) as session:
         row = session.get(models.Submission, result.submission_id)
@@ -176,7 +179,8 @@ def test_an_unknown_department_is_kept_as_rejected_not_lost(warehouse: Engine, s
         assert (row.department_id, row.department_name, row.program_id is not None) == (
             None, "відділ невідомих справ", True)
     codes = [c.rule_code for c in check_results(warehouse, result.submission_id) if c.severity == "critical"]
-    assert codes == ["REPORT-DEPARTMENT-UNKNOWN"]
+    # the third seed report also cites wrong decisions
+    assert codes == ["REPORT-DECISION-UNKNOWN", "REPORT-DECISION-WRONG-DATE", "REPORT-DEPARTMENT-UNKNOWN"]
     assert len(submission_lines(warehouse, result.submission_id)) == 1
     assert view_rows(warehouse, "v_report_lines") == []
     again = load_report(warehouse, stranger, sha256=SEED_SHA, received_at=LATER)
@@ -184,8 +188,8 @@ def test_an_unknown_department_is_kept_as_rejected_not_lost(warehouse: Engine, s
 
 
 def test_an_unknown_period_is_kept_as_rejected(warehouse: Engine, seed_reports: list[Report]) -> None:
-    result = load_report(warehouse, seed_reports[0].model_copy(update={"period": "2019-Q3"}), sha256=SEED_SHA,
-                         received_at=RECEIVED)
+    result = check_and_load(warehouse, seed_reports[0].model_copy(update={"period": "2019-Q3"}), sha256=SEED_SHA,
+                            received_at=RECEIVED)
     assert result.status == "rejected"
     assert [c.rule_code for c in check_results(warehouse, result.submission_id) if c.severity == "critical"] == [
         "REPORT-PERIOD-UNKNOWN"]
@@ -195,11 +199,12 @@ def test_an_amount_too_large_for_numeric_14_2_rejects_instead_of_failing(
         warehouse: Engine, seed_reports: list[Report]) -> None:
     report = seed_reports[2]
     huge = report.model_copy(update={"rows": (report.rows[0].model_copy(update={"financed": Decimal("1e13")}),)})
-    result = load_report(warehouse, huge, sha256=SEED_SHA, received_at=RECEIVED)
+    result = check_and_load(warehouse, huge, sha256=SEED_SHA, received_at=RECEIVED)
     assert result.status == "rejected"
     [line] = submission_lines(warehouse, result.submission_id)
     assert (line.annual, line.financed) == (Decimal("402700.00"), None)
-    [problem] = [c for c in check_results(warehouse, result.submission_id) if c.severity == "critical"]
+    [problem] = [c for c in check_results(warehouse, result.submission_id)
+                 if c.rule_code == "LINE-VALUE-OUT-OF-RANGE"]
     assert (problem.rule_code, problem.column, problem.value) == (
         "LINE-VALUE-OUT-OF-RANGE", "7", "10000000000000")
 

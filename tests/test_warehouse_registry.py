@@ -17,7 +17,8 @@ from zvit.cli import main
 from zvit.model import Report
 from zvit.registry import Registry, load_registry
 from zvit.settings import DEFAULT_REGISTRY_DIR
-from zvit.warehouse import load_report, make_engine, sync_registry, view_rows
+from tests.loading import load_report
+from zvit.warehouse import make_engine, sync_registry, view_rows
 
 REFERENCE = (models.Convocation, models.Decision, models.Program, models.ProgramAlias, models.DecisionProgram,
              models.Department, models.DepartmentAlias, models.DepartmentContact, models.DepartmentProgram,

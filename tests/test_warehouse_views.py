@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from zvit.model import Report
-from zvit.warehouse import load_report, view_rows
+from tests.loading import load_report
+from zvit.warehouse import view_rows
 
 KYIV = ZoneInfo("Europe/Kyiv")
 

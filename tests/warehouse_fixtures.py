@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
 import pwd
@@ -18,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from tests.tools import postgres_bindir
 from zvit.registry import Registry, load_registry
 from zvit.settings import DEFAULT_REGISTRY_DIR
 from zvit.warehouse import make_engine, sync_registry, upgrade
@@ -26,28 +26,6 @@ BACKENDS = ("sqlite", "postgresql")
 #: every warehouse test runs once per engine; the PostgreSQL run carries the `postgres` marker
 BACKEND_PARAMS = [pytest.param("sqlite", id="sqlite"),
                   pytest.param("postgresql", id="postgresql", marks=[pytest.mark.postgres])]
-
-
-def in_ci() -> bool:
-    """CI sets CI=true; there PostgreSQL tests must run or fail, never skip."""
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def postgres_bindir() -> Path | None:
-    """Where initdb and pg_ctl are: $ZVIT_TEST_PG_BINDIR, `pg_config --bindir`, or the newest Debian install."""
-    candidates: list[str] = []
-    if os.environ.get("ZVIT_TEST_PG_BINDIR"):
-        candidates.append(os.environ["ZVIT_TEST_PG_BINDIR"])
-    if shutil.which("pg_config"):
-        result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
-        candidates.append(result.stdout.strip())
-    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
-                    if Path(p).parent.name.isdigit() else 0, reverse=True)
-    candidates += debian
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "initdb").is_file() and (Path(candidate) / "pg_ctl").is_file():
-            return Path(candidate)
-    return None
 
 
 def _free_port() -> int:
@@ -135,13 +113,8 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """One PostgreSQL server for the whole session; skipped only outside CI when the binaries are missing."""
+    """One PostgreSQL server for the whole session (skipped when PostgreSQL is not installed: see tests/tools.py)."""
     bindir = postgres_bindir()
-    if bindir is None:
-        reason = "PostgreSQL binaries not found (apt-get install postgresql, or set ZVIT_TEST_PG_BINDIR)"
-        if in_ci():
-            pytest.fail(reason + "; CI must run the PostgreSQL tests", pytrace=False)
-        pytest.skip(reason)
     server = PostgresServer(bindir)
     started = time.monotonic()
     try:

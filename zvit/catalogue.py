@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 
-from zvit.model import Finding, SourceLocation
 from zvit.resources import resource_dir
 
 CATALOGUE_PATH = resource_dir("expectations") / "catalogue.yaml"
@@ -58,10 +57,3 @@ def column_name(field_name: str) -> str:
 def message(code: str, **params: Any) -> str:
     """The Ukrainian message of one rule, its {placeholders} filled in."""
     return rules()[code].message_uk.format(**params)
-
-
-def finding(code: str, *, location: SourceLocation | None = None, column: str | None = None,
-            value: str | None = None, **params: Any) -> Finding:
-    """An intake finding of one catalogue rule, its Ukrainian message filled in from the parameters."""
-    return Finding(code=code, message=message(code, column=column, value=value, **params), location=location,
-                   column=column, value=value)

@@ -1,8 +1,14 @@
-"""Errors that are the user's to fix: shown as one line, never as a traceback."""
+"""Errors that are the user's to fix: shown as one line each, never as a traceback.
+
+Every error a person can cause (a file, an argument, a setting, the registry) is a `ZvitError`; the command line
+prints each line of its message as `zvit: <line>` and exits 2. The parse errors of `zvit.normalize` are also
+`ValueError`s, so code that reads a cell or a title and tries the next reading on a `ValueError` keeps working.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: line breaks and other control characters a file name may hold (Linux allows all but «/» and NUL)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
@@ -28,3 +34,36 @@ class IntakeError(ZvitError):
         found = f" (found {value!r})" if value is not None else ""
         # every command, log and notice shows this on one line, whatever the file's name holds
         super().__init__(printable(f"{source}: {problem}{' at ' + where if where else ''}{found}"))
+
+
+class PeriodError(ZvitError, ValueError):
+    """A period code is not of the form `2022-Q3`."""
+
+
+class NumberError(ZvitError, ValueError):
+    """The text of a numeric cell is not a number."""
+
+
+class DateError(ZvitError, ValueError):
+    """A date in the text does not exist in the calendar (31.02.2022); the message shows it as written."""
+
+    def __init__(self, written: str) -> None:
+        self.written = written
+        super().__init__(f"a date that does not exist: {printable(written)}")
+
+
+class SettingsError(ZvitError):
+    """ZVIT_* variables with values zvit cannot use: one line per variable, naming it and the expected form."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class RegistryError(ZvitError):
+    """The registry has problems; each names a file and a line."""
+
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = list(problems)
+        more = f" (and {len(problems) - 1} more problems: run `zvit registry check`)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")

@@ -45,5 +45,5 @@ def report_data(report: Report) -> dict[str, Any]:
         "units": report.units,
         "rows": [line_data(line) for line in report.rows],
         "total": {name: _number(getattr(total, name)) for name in NUMBER_FIELDS} if total else None,
-        "warnings": [f"{w.code}: {w.message}" for w in report.warnings],
+        "warnings": [f"{w.rule_code}: {w.message}" for w in report.warnings],
     }

@@ -8,6 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from zvit.quality.findings import PARAGRAPH, Finding, location_text
+
+__all__ = ["PARAGRAPH", "Decision", "Finding", "MONEY_FIELDS", "NUMBER_FIELDS", "Report", "ReportLine",
+           "Signer", "SourceFormat", "SourceLocation", "Total"]
+
 SourceFormat = Literal["docx", "xlsx", "csv", "txt"]
 
 #: The amount and percent fields of a report line, in the order of the official form.
@@ -19,10 +24,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-#: The `part` of a Word paragraph outside the tables; its `row` counts paragraphs.
-PARAGRAPH = "абзац"
-
-
 class SourceLocation(_Frozen):
     """Where a value was read: the table (or sheet) and the row as a person would count them."""
 
@@ -30,19 +31,7 @@ class SourceLocation(_Frozen):
     row: int = Field(description="1-based row: table row, sheet row, file line, or paragraph")
 
     def __str__(self) -> str:
-        if self.part == PARAGRAPH:
-            return f"{PARAGRAPH} {self.row}"
-        return f"{self.part}, рядок {self.row}" if self.part else f"рядок {self.row}"
-
-
-class Finding(_Frozen):
-    """Something intake noticed and repaired or assumed; the code refers to the rule catalogue."""
-
-    code: str
-    message: str
-    location: SourceLocation | None = None
-    column: str | None = None
-    value: str | None = None
+        return location_text(self.part, self.row)
 
 
 class Decision(_Frozen):

@@ -6,11 +6,17 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
 from zvit.warehouse import check_results, view_rows
+from zvit.warehouse.receipts import Receipt, receipts_for_period
+
+if TYPE_CHECKING:
+    from zvit.notify.transport import Transport
+    from zvit.registry import Registry
+    from zvit.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +32,8 @@ class DepartmentOutcome:
     status: str
     late: bool | None
     findings: list[dict[str, Any]] = field(default_factory=list)
+    #: for an unreadable department: its newest refused file and why
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ class QuarterSummary:
     departments: list[DepartmentOutcome]
     totals: dict[str, Decimal | None]
     reports: dict[str, str]
+    #: every file taken in for the period, with its fate
+    files: list[Receipt] = field(default_factory=list)
 
 
 def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = None) -> QuarterSummary:
@@ -49,8 +59,9 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
                          "expected": c.expected}
                         for c in check_results(engine, row["submission_id"]) if c.severity != "notice"]
         late = None if row["is_late"] is None else bool(row["is_late"])
-        outcomes.append(DepartmentOutcome(row["department_code"], row["program_code"], row["source_file"],
-                                          row["version"], row["status"], late, findings))
+        outcomes.append(DepartmentOutcome(row["department_code"], row["program_code"],
+                                          row["source_file"] or row["refused_file"], row["version"], row["status"],
+                                          late, findings, row["refused_reason"]))
     totals: dict[str, Decimal | None] = {"planned": None, "annual": None, "financed": None, "percent": None}
     programs = view_rows(engine, "v_program_totals", period_code=period)
     if len(programs) == 1:
@@ -58,32 +69,34 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
         totals = {name: program.get(name) for name in ("planned", "annual", "financed")}
         totals["percent"] = program.get("computed_percent")
     return QuarterSummary(period, sorted(outcomes, key=lambda o: (o.program, o.department)), totals,
-                          {fmt: str(path) for fmt, path in (reports or {}).items()})
+                          {fmt: str(path) for fmt, path in (reports or {}).items()}, receipts_for_period(engine, period))
 
 
-def render_reports(engine: Engine, period: str, out_dir: Path, *, pdf_max_lines: int | None = None) -> dict[str, Path]:
-    """Write the consolidated report of every program running in the period, in every format; the PDF only for
-    programs of at most `pdf_max_lines` report lines (default: the setting; 0 for no limit)."""
+def verdict_rows(summary: QuarterSummary) -> list[dict[str, Any]]:
+    """The period as a table an operator reads: every department's verdict, then every file not taken as a report."""
+    from zvit.glossary import word
+
+    rows = [{"Виконавець": d.department, "Програма": d.program, "Файл": d.source or "", "Версія": d.version or "",
+             "Стан": word(d.status), "Зауважень": len(d.findings),
+             "Із запізненням": "так" if d.late else "", "Причина": d.reason or ""} for d in summary.departments]
+    rows += [{"Виконавець": f.department or "?", "Програма": "", "Файл": f.name, "Версія": "",
+              "Стан": word(f.fate), "Зауважень": "", "Із запізненням": "", "Причина": f.reason or ""}
+             for f in summary.files if f.fate not in ("stored",)]
+    return rows
+
+
+def render_reports(engine: Engine, period: str, out_dir: Path, *, settings: Settings) -> dict[str, Path]:
+    """Write the consolidated report of every program running in the period, in every format (PDF included,
+    whatever its size: Typst prints a 3,000-line program in seconds)."""
     from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
-    from zvit.report.write import output_path, write_report
-    from zvit.settings import Settings
+    from zvit.report.write import write_report
 
-    limit = Settings.from_env().pdf_max_lines if pdf_max_lines is None else pdf_max_lines
     written: dict[str, Path] = {}
     programs = report_programs(engine, period)
     for program in programs:
-        report = gather_report(engine, program=program, period=period)
-        formats = FORMATS
-        if limit and len(report.lines) > limit:
-            # WeasyPrint lays out about 40 lines a second and holds every page until the end (1 GB for 3,000
-            # lines): a region's program is printed on request instead, and no older, smaller PDF is left behind.
-            formats = tuple(fmt for fmt in FORMATS if fmt != "pdf")
-            output_path(out_dir, report, "pdf").unlink(missing_ok=True)
-            log.warning("%s %s: %d report lines, over ZVIT_PDF_MAX_LINES=%d: no PDF in this run "
-                        "(zvit report --program %s --period %s --format pdf)", program, period, len(report.lines),
-                        limit, program, period)
-        paths = write_report(report, out_dir, formats)
+        report = gather_report(engine, program=program, period=period, timezone=settings.timezone)
+        paths = write_report(report, out_dir, FORMATS)
         # One program is the usual case: key by format; several programs get program-prefixed keys.
         written.update(paths if len(programs) == 1 else {f"{program}.{fmt}": p for fmt, p in paths.items()})
     return written
@@ -103,15 +116,14 @@ def report_paths(folder: Path) -> dict[str, Path]:
 
 
 def notify_period(engine: Engine, period: str, submission_ids: list[int], reports: dict[str, Path], *,
-                  run_label: str) -> list[str]:
-    """After a run: deliver queued notices, tell rejected departments what to fix, send each program's digest."""
-    from zvit.notify import flush_queue, notify_rejections, send_digest, transport_from_settings
-    from zvit.registry import load_registry
+                  run_label: str, registry: Registry, transport: Transport) -> list[str]:
+    """After a run: deliver queued notices, tell rejected departments what to fix and departments whose file could
+    not be read what to send, send each program's digest."""
+    from zvit.notify import flush_queue, notify_refusals, notify_rejections, send_digest
 
-    registry = load_registry()
-    transport = transport_from_settings()
     outcomes = [*flush_queue(engine, transport),
-                *notify_rejections(engine, submission_ids, registry=registry, transport=transport)]
+                *notify_rejections(engine, submission_ids, registry=registry, transport=transport),
+                *notify_refusals(engine, period, registry=registry, transport=transport)]
     for program in sorted({row["program_code"] for row in view_rows(engine, "v_department_status",
                                                                       period_code=period)}):
         outcomes.append(send_digest(engine, period, program, reports, registry=registry, transport=transport,

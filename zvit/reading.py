@@ -34,6 +34,8 @@ class Unreadable:
 
     path: Path
     message: str
+    #: '' when the file could not even be opened
+    sha256: str = ""
 
 
 def file_sha256(path: Path) -> str:
@@ -47,13 +49,14 @@ def file_sha256(path: Path) -> str:
 
 def read_file(path: Path) -> tuple[list[Submitted], Unreadable | None]:
     """Every report of one file, or why it cannot be read (never raised: one bad file must not stop a batch)."""
+    sha256 = ""
     try:
         sha256 = file_sha256(path)
         return [Submitted(path, sha256, report) for report in read_reports(path)], None
     except ZvitError as error:
-        return [], Unreadable(path, str(error))
+        return [], Unreadable(path, str(error), sha256)
     except OSError as error:
-        return [], Unreadable(path, f"{path.name}: {error.strerror or error}")
+        return [], Unreadable(path, f"{path.name}: {error.strerror or error}", sha256)
 
 
 def read_files(paths: Iterable[Path], *, pool: Executor | None = None) -> tuple[list[Submitted], list[Unreadable]]:
@@ -69,6 +72,12 @@ def read_files(paths: Iterable[Path], *, pool: Executor | None = None) -> tuple[
         if problem is not None:
             unreadable.append(problem)
     return submitted, unreadable
+
+
+def read_all(paths: Sequence[Path]) -> tuple[list[Submitted], list[Unreadable]]:
+    """Every report of every file, over the machine's cores when there are many files."""
+    with reading_pool(len(paths)) as pool:
+        return read_files(paths, pool=pool)
 
 
 def available_cores() -> int:

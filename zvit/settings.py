@@ -1,30 +1,35 @@
-"""Settings read from ZVIT_* environment variables, with defaults that work in a fresh directory."""
+"""Settings from ZVIT_* environment variables (or a `.env` file), with defaults that work in a fresh directory.
+
+An entry point (a command, a flow) calls `Settings.load()` once and passes the values down; library code takes
+them as arguments and never reads the environment. `Settings(...)` itself reads nothing: exactly the values given,
+defaults for the rest (what tests want). A value zvit cannot use is a `SettingsError`: one line per variable,
+naming it and the form it expects.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from zvit.addresses import EmailAddress
+from zvit.errors import SettingsError
 from zvit.resources import resource_dir
+
+__all__ = ["DEFAULT_REGISTRY_DIR", "ENV_PREFIX", "Settings", "SettingsError"]
 
 #: The registry shipped with zvit.
 DEFAULT_REGISTRY_DIR = resource_dir("registry")
-
-#: local@domain with a dotted domain, as the registry accepts them (its own check cannot be imported here:
-#: zvit.registry imports this module)
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
-                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
-
-
-def _email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value) or ".." in value:
-        raise ValueError(f"invalid email address {value!r}")
-    return value
+#: Every setting is the variable ZVIT_<FIELD>: ZVIT_DATABASE_URL, ZVIT_OVERDUE_MAX, ...
+ENV_PREFIX = "ZVIT_"
+#: Read from the working directory by `Settings.load()`; the process's own variables win over it.
+ENV_FILE = ".env"
 
 
 def _address_list(value: Any) -> Any:
@@ -32,55 +37,145 @@ def _address_list(value: Any) -> Any:
     return tuple(part for part in re.split(r"[,;\s]+", value) if part) if isinstance(value, str) else value
 
 
-EmailAddress = Annotated[str, AfterValidator(_email)]
-EmailList = Annotated[tuple[EmailAddress, ...], BeforeValidator(_address_list)]
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; «../x» a ValueError
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
 
 
-class Settings(BaseModel):
-    """Where the warehouse, the registry and the inbox are, the city's time zone, and how mail goes out."""
+#: addresses separated by commas, semicolons or spaces (NoDecode: the variable is not JSON)
+EmailList = Annotated[tuple[EmailAddress, ...], NoDecode, BeforeValidator(_address_list)]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
 
-    model_config = ConfigDict(frozen=True)
+#: Fields whose values never appear in a message: a password, and a database URL that may hold one.
+_UNSHOWN = frozenset({"smtp_password", "database_url"})
 
-    database_url: str = "sqlite:///zvit.db"
-    registry_dir: Path = DEFAULT_REGISTRY_DIR
-    timezone: str = "Europe/Kyiv"
+#: Where `load()` takes its values from in this call: nowhere (plain construction), the process, or a mapping.
+_PROCESS = object()
+_SOURCE: ContextVar[object] = ContextVar("zvit_settings_source", default=None)
+
+
+class Settings(BaseSettings):
+    """Where the warehouse, the registry and the inbox are, the city's time zone, and how mail goes out.
+
+    Each field's description is the form its variable expects, as a wrong value's message states it.
+    """
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=ENV_FILE, env_file_encoding="utf-8",
+                                      env_ignore_empty=True, extra="ignore", frozen=True)
+
+    database_url: str = Field(default="sqlite:///zvit.db",
+                              description="a database URL such as sqlite:///zvit.db or postgresql://user@host/zvit")
+    registry_dir: Path = Field(default=DEFAULT_REGISTRY_DIR, description="a folder holding the registry's YAML files")
+    timezone: TimeZone = Field(default="Europe/Kyiv", description="a time zone name such as Europe/Kyiv")
     #: departments' files wait in <inbox_dir>/<period>/, e.g. inbox/2022-Q3/
-    inbox_dir: Path = Path("inbox")
+    inbox_dir: Path = Field(default=Path("inbox"), description="a folder")
     #: consolidated reports go to <reports_dir>/<period>/
-    reports_dir: Path = Path("reports")
+    reports_dir: Path = Field(default=Path("reports"), description="a folder")
 
     #: the quarterly run prints a program's report to PDF only up to this many report lines (0: always);
     #: `zvit report --format pdf` prints any size
-    pdf_max_lines: int = Field(1500, ge=0)
+    pdf_max_lines: int = Field(default=1500, ge=0,
+                               description="a whole number of report lines, 0 or more (0: no limit)")
 
     #: outgoing mail; with no smtp_host every message is written to <outbox_dir> as an .eml file instead
-    smtp_host: str | None = None
+    smtp_host: str | None = Field(default=None, description="a mail server's host name")
     #: default by security: 465 for ssl, 587 for starttls, 25 for plain
-    smtp_port: int | None = Field(None, ge=1, le=65535)
-    smtp_security: Literal["ssl", "starttls", "plain"] = "starttls"
-    smtp_username: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535, description="a port number from 1 to 65535")
+    smtp_security: Literal["ssl", "starttls", "plain"] = Field(default="starttls", description="ssl, starttls or plain")
+    smtp_username: str | None = Field(default=None, description="a user name")
     #: read from the environment only; SecretStr keeps it out of reprs, logs and error messages
-    smtp_password: SecretStr | None = None
-    smtp_from: EmailAddress = "zvit@example.org"
-    smtp_timeout: float = Field(20.0, gt=0, le=300)
-    outbox_dir: Path = Path("outbox")
+    smtp_password: SecretStr | None = Field(default=None, description="a password")
+    smtp_from: EmailAddress = Field(default="zvit@example.org",
+                                    description="one email address such as zvit@example.org")
+    smtp_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds, more than 0 and at most 300")
+    outbox_dir: Path = Field(default=Path("outbox"), description="a folder")
     #: who gets the alerts when a run fails or crashes
-    operator_emails: EmailList = ("zvit-operators@example.org",)
+    operator_emails: EmailList = Field(default=("zvit-operators@example.org",),
+                                       description="email addresses separated by commas or semicolons")
     #: who gets the digest after each quarterly run; empty: the program's responsible executors (registry)
-    consolidator_emails: EmailList = ()
+    consolidator_emails: EmailList = Field(default=(), description="email addresses separated by commas or semicolons")
     #: a reminder this many days before the deadline, then overdue notices from the day after it,
     #: every overdue_repeat_days days, overdue_max of them at most
-    reminder_days_before: int = Field(3, ge=0, le=60)
-    overdue_repeat_days: int = Field(7, ge=1, le=365)
-    overdue_max: int = Field(3, ge=0, le=50)
+    reminder_days_before: int = Field(default=3, ge=0, le=60, description="a whole number of days from 0 to 60")
+    overdue_repeat_days: int = Field(default=7, ge=1, le=365, description="a whole number of days from 1 to 365")
+    overdue_max: int = Field(default=3, ge=0, le=50, description="a whole number from 0 to 50")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stripped(cls, values: Any) -> Any:
+        # «ZVIT_SMTP_HOST= mail.example.org »: surrounding spaces are a typing accident; blank means the default
+        if not isinstance(values, dict):
+            return values
+        stripped = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+        return {key: value for key, value in stripped.items() if value != ""}
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        source = _SOURCE.get()
+        if source is None:
+            return (init_settings,)
+        if source is _PROCESS:
+            return init_settings, env_settings, dotenv_settings
+        return init_settings, _Variables(settings_cls, source)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings from ZVIT_<FIELD> variables: the process's and then `.env`'s, or only those of `environ`.
+
+        Unset or blank: the default. Called once by each entry point; SettingsError names every bad variable.
+        """
+        token = _SOURCE.set(_PROCESS if environ is None else environ)
+        try:
+            return cls()
+        except ValidationError as error:
+            raise SettingsError(_problems(cls, error)) from None
+        finally:
+            _SOURCE.reset(token)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings from ZVIT_<FIELD> variables (ZVIT_DATABASE_URL, ZVIT_INBOX_DIR, ...); unset or empty: default."""
-        env = os.environ if environ is None else environ
-        values: dict[str, str] = {}
-        for field in cls.model_fields:
-            raw = env.get(f"ZVIT_{field.upper()}", "").strip()
-            if raw:
-                values[field] = raw
-        return cls(**values)
+        """The same as `load` (the name older callers use)."""
+        return cls.load(environ)
+
+    @staticmethod
+    def variable(field: str) -> str:
+        """The environment variable of a field: `overdue_max` → `ZVIT_OVERDUE_MAX`."""
+        return f"{ENV_PREFIX}{field.upper()}"
+
+
+class _Variables(EnvSettingsSource):
+    """ZVIT_* variables from a given mapping instead of the process's environment."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        # the keys as the environment source keeps them (case-insensitive, like ZVIT_* in the environment)
+        self.env_vars = {name.lower(): value for name, value in environ.items() if value.strip()}
+
+
+def _problems(settings_cls: type[Settings], error: ValidationError) -> list[str]:
+    """One line per bad variable: its name, the value given (never a secret's) or what is wrong with it, and the
+    form it expects."""
+    problems: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else ""
+        if field in problems or field not in settings_cls.model_fields:
+            continue
+        expected = settings_cls.model_fields[field].description
+        if item["type"] == "value_error":  # our own check says what is wrong: which address, which zone
+            detail = str(item["msg"]).removeprefix("Value error, ")
+            problems[field] = f"{Settings.variable(field)}: expected {expected} ({detail})"
+        elif field in _UNSHOWN or not isinstance(item.get("input"), str):
+            problems[field] = f"{Settings.variable(field)}: expected {expected}"
+        else:  # repr: a value holding a line break still makes one line
+            problems[field] = f"{Settings.variable(field)}={item['input']!r}: expected {expected}"
+    if not problems:  # cannot happen with these fields; never lose the error all the same
+        problems[""] = f"invalid settings: {error.error_count()} errors"
+    return list(problems.values())
+

@@ -7,6 +7,7 @@ from functools import cache
 
 import jinja2
 
+from zvit.glossary import word
 from zvit.normalize.numbers import format_uk
 from zvit.report import formatting
 from zvit.resources import resource_dir
@@ -35,6 +36,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # The glossary's word for a status, severity or fate: «{{ status|word }}», «{{ f.severity|word("severity") }}».
+    env.filters["word"] = word
     env.filters["money"] = money
     env.filters["percent"] = percent
     # The consolidated report's filters: amounts in a chosen unit, «27,77 %», «2 вересня 2022 р.».

@@ -4,11 +4,10 @@
 SELECT r.report_key, NULL AS line_id, NULL AS measure, r.decisions_part AS part, r.decisions_row AS row, NULL AS column_ref,
        NULL AS value,
        GROUP_CONCAT('№' || d.number || ' від ' || strftime('%d.%m.%Y', d.date), ', ') AS expected
-FROM report AS r
+FROM {batch} AS r
 JOIN (SELECT * FROM registry_decision ORDER BY date) AS d
   ON d.program_code = r.program_code AND d.kind = 'amends' AND d.date <= r.period_end
-WHERE r.report_key IN (SELECT report_key FROM {batch})
-  AND NOT EXISTS (
+WHERE NOT EXISTS (
       SELECT 1 FROM cited_decision AS c
       WHERE c.report_key = r.report_key
         AND (c.number = d.number OR (c.number IS NULL AND c.date = d.date)))

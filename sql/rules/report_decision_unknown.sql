@@ -16,10 +16,9 @@ SELECT r.report_key, NULL AS line_id, NULL AS measure, r.decisions_part AS part,
        CASE WHEN c.date < p.convocation_start THEN 'before_convocation' END AS detail_code,
        strftime('%d.%m.%Y', p.convocation_start) AS detail_value
 FROM cited_decision AS c
-JOIN report AS r ON r.report_key = c.report_key
+JOIN {batch} AS r ON r.report_key = c.report_key
 JOIN program_decisions AS p ON p.program_code = r.program_code
-WHERE r.report_key IN (SELECT report_key FROM {batch})
-  AND NOT EXISTS (
+WHERE NOT EXISTS (
       SELECT 1 FROM registry_decision AS d
       WHERE d.program_code = r.program_code
         AND (d.number = c.number OR (c.number IS NULL AND d.date = c.date)))

@@ -4,7 +4,6 @@ SELECT r.report_key, NULL AS line_id, NULL AS measure, r.decisions_part AS part,
        '№' || c.number || ' від ' || strftime('%d.%m.%Y', c.date) AS value,
        strftime('%d.%m.%Y', d.date) AS expected
 FROM cited_decision AS c
-JOIN report AS r ON r.report_key = c.report_key
+JOIN {batch} AS r ON r.report_key = c.report_key
 JOIN registry_decision AS d ON d.program_code = r.program_code AND d.number = c.number
-WHERE r.report_key IN (SELECT report_key FROM {batch})
-  AND d.date <> c.date
+WHERE d.date <> c.date

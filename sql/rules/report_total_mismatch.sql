@@ -2,19 +2,19 @@
 -- Returns one row per disagreeing column: the total row's value, the lines' sum (expected) and the gap, in kopecks.
 WITH sums AS (
     SELECT report_key, SUM(planned) AS planned, SUM(annual) AS annual, SUM(financed) AS financed
-    FROM {batch}
+    FROM line
     GROUP BY report_key
 ),
 compared AS (
     SELECT r.report_key, r.total_part AS part, r.total_row AS row, r.col_planned AS column_ref,
            r.total_planned AS total, s.planned AS lines
-    FROM report AS r JOIN sums AS s ON s.report_key = r.report_key
+    FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
     UNION ALL
     SELECT r.report_key, r.total_part, r.total_row, r.col_annual, r.total_annual, s.annual
-    FROM report AS r JOIN sums AS s ON s.report_key = r.report_key
+    FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
     UNION ALL
     SELECT r.report_key, r.total_part, r.total_row, r.col_financed, r.total_financed, s.financed
-    FROM report AS r JOIN sums AS s ON s.report_key = r.report_key
+    FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
 )
 SELECT report_key, NULL AS line_id, NULL AS measure, part, row, column_ref,
        total AS value_kop, COALESCE(lines, 0) AS expected_kop, total - COALESCE(lines, 0) AS difference_kop

@@ -1,4 +1,4 @@
-"""What the database commands share: opening the engine and turning database failures into one-line errors."""
+"""What the database commands share: turning user errors and database failures into one-line errors."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 
+from zvit.cli import ExitCode, print_error, print_os_error
 from zvit.errors import ZvitError
 
 
@@ -16,7 +17,8 @@ def one_line(error: BaseException) -> str:
 
 
 def reports_errors(run: Callable[..., int]) -> Callable[..., int]:
-    """Print `zvit: <message>` and return 2 for user errors and database failures instead of a traceback."""
+    """Print `zvit: <message>` and return ExitCode.INPUT (2) for user errors (arguments, files, settings, the
+    registry) and database failures instead of a traceback."""
     @wraps(run)
     def wrapper(*args: object, **kwargs: object) -> int:
         # Imported here, not at the top: `zvit parse` must not pay for SQLAlchemy at start-up.
@@ -25,8 +27,10 @@ def reports_errors(run: Callable[..., int]) -> Callable[..., int]:
         try:
             return run(*args, **kwargs)
         except ZvitError as error:
-            print(f"zvit: {error}", file=sys.stderr)
+            print_error(error)
         except SQLAlchemyError as error:
             print(f"zvit: database error: {one_line(error)}", file=sys.stderr)
-        return 2
+        except OSError as error:
+            print_os_error(error)
+        return ExitCode.INPUT
     return wrapper

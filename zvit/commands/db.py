@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from zvit.cli import ExitCode
 from zvit.commands._database import reports_errors
 
 
@@ -21,9 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @reports_errors
 def run_upgrade(args: argparse.Namespace) -> int:
     """Upgrade the database named by ZVIT_DATABASE_URL."""
+    from zvit.settings import Settings
     from zvit.warehouse import current_revision, display_url, head_revision, make_engine, upgrade
 
-    engine = make_engine()
+    engine = make_engine(Settings.load().database_url)
     try:
         before = current_revision(engine)
         after = upgrade(engine, args.revision)
@@ -31,15 +33,16 @@ def run_upgrade(args: argparse.Namespace) -> int:
         engine.dispose()
     change = "already at" if before == after else f"upgraded from {before or 'an empty database'} to"
     print(f"{display_url(engine)}: {change} revision {after}{' (head)' if after == head_revision() else ''}")
-    return 0
+    return ExitCode.OK
 
 
 @reports_errors
 def run_current(args: argparse.Namespace) -> int:
     """Print the database's revision and whether it is the newest."""
+    from zvit.settings import Settings
     from zvit.warehouse import current_revision, display_url, head_revision, make_engine
 
-    engine = make_engine()
+    engine = make_engine(Settings.load().database_url)
     try:
         revision = current_revision(engine)
     finally:
@@ -47,4 +50,4 @@ def run_current(args: argparse.Namespace) -> int:
     head = head_revision()
     state = "head" if revision == head else f"behind head {head}: run `zvit db upgrade`"
     print(f"{display_url(engine)}: revision {revision or 'none (empty database)'} ({state})")
-    return 0
+    return ExitCode.OK

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from zvit.cli import ExitCode
 from zvit.resources import resource_dir
 
 EXAMPLE = "zhytomyr-efficient-government-2022-9m.txt"
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from zvit.samples.docx_writer import write_docx
     from zvit.settings import Settings
 
-    folder = args.inbox or Settings.from_env().inbox_dir / "2022-Q3"
+    folder = args.inbox or Settings.load().inbox_dir / "2022-Q3"
     folder.mkdir(parents=True, exist_ok=True)
     source = resource_dir("examples") / EXAMPLE
     for number, layout in enumerate(read_layouts(source), start=1):
@@ -40,4 +41,4 @@ def run(args: argparse.Namespace) -> int:
             write_docx([layout], target)
             os.utime(target, (RECEIVED, RECEIVED))  # an inbox file counts as received when it arrived
         print(target)
-    return 0
+    return ExitCode.OK

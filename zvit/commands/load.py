@@ -43,35 +43,33 @@ def received_at(text: str) -> datetime:
 def run(args: argparse.Namespace) -> int:
     """Check and store every report of every file; an unreadable file is reported and the others still load."""
     # The warehouse is imported here, not at the top: `zvit parse` must not pay for it at start-up.
-    from zvit.submissions import process_files
-    from zvit.warehouse import ensure_schema, make_engine
+    from zoneinfo import ZoneInfo
 
-    engine = make_engine()
-    try:
-        ensure_schema(engine)
-        _ensure_registry(engine)
-        batch = process_files(engine, args.files, received_at=args.received_at or datetime.now(UTC),
-                              period=args.period, program=args.program)
-        for problem in batch.unreadable:
-            print(f"zvit: {problem.message}", file=sys.stderr)
-        for item in batch.checked:
-            print(f"{item.submitted.path.name} #{item.submitted.report.index}: {describe(engine, item.result)}")
-    finally:
-        engine.dispose()
-    return 2 if batch.unreadable else 0
-
-
-def _ensure_registry(engine: Engine) -> None:
-    import models
+    from zvit.pipeline import Job, process, received
     from zvit.registry import load_registry
     from zvit.settings import Settings
-    from zvit.warehouse import count_rows, sync_registry
+    from zvit.warehouse import ensure_schema, make_engine
 
-    # a fresh warehouse would reject every report as coming from an unknown department
-    if count_rows(engine, models.Department) == 0:
-        directory = Settings.from_env().registry_dir
-        sync_registry(engine, load_registry(directory))
-        print(f"registry loaded from {directory}")
+    settings = Settings.from_env()
+    moment = args.received_at or datetime.now(UTC)
+    if moment.tzinfo is None:  # a time without an offset is the city's
+        moment = moment.replace(tzinfo=ZoneInfo(settings.timezone))
+    engine = make_engine(settings.database_url)
+    try:
+        ensure_schema(engine)
+        job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=args.period,
+                  program=args.program, received_at=moment, timezone=settings.timezone)
+        outcome = process(received(args.files, job), job)
+        for fate in outcome.files:
+            if not fate.reports:
+                print(f"zvit: {fate.reason}", file=sys.stderr)
+            for item in fate.reports:
+                assert item.result is not None
+                print(f"{fate.name} #{item.report.index}: {describe(engine, item.result)}"
+                      + ("" if fate.fate in ("stored",) else f" [{fate.fate}]"))
+    finally:
+        engine.dispose()
+    return 2 if outcome.refused else 0
 
 
 def describe(engine: Engine, result: LoadResult) -> str:

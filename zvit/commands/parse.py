@@ -8,7 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from zvit.errors import IntakeError, printable
+from zvit.cli import ExitCode
+from zvit.errors import IntakeError, ZvitError, printable
 from zvit.export import report_data
 from zvit.intake import read_reports
 from zvit.model import Report
@@ -33,10 +34,16 @@ def run(args: argparse.Namespace) -> int:
         except IntakeError as error:
             print(f"zvit: {printable(str(error))}", file=sys.stderr)
             failed = True
+        except ZvitError as error:  # what the file holds cannot be read (a date that does not exist): name it
+            print(f"zvit: {printable(f'{path.name}: {error}')}", file=sys.stderr)
+            failed = True
+        except OSError as error:
+            print(f"zvit: {printable(f'{path.name}: {error.strerror or error}')}", file=sys.stderr)
+            failed = True
     if args.json:
         json.dump([report_data(r) for r in reports], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         counts = Counter(r.source for r in reports)
         sys.stdout.write(render("cli/parse.txt.j2", reports=reports, reports_in_file=counts))
-    return 2 if failed else 0
+    return ExitCode.INPUT if failed else ExitCode.OK

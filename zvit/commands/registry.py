@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from zvit.cli import ExitCode
 from zvit.commands._database import reports_errors
-from zvit.registry import Registry
-from zvit.registry.validate import read_registry
-from zvit.settings import Settings
+
+if TYPE_CHECKING:
+    from zvit.registry import Registry
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,15 +26,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         command.set_defaults(func=run)
 
 
-def _read(directory: Path | None) -> tuple[Path, Registry | None]:
-    directory = directory or Settings.from_env().registry_dir
+def _read(directory: Path) -> Registry | None:
+    from zvit.registry.validate import read_registry
+
     registry, problems = read_registry(directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"zvit: {directory}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the registry",
               file=sys.stderr)
-    return directory, registry
+    return registry
 
 
 def _summary(registry: Registry) -> str:
@@ -44,26 +47,32 @@ def _summary(registry: Registry) -> str:
 @reports_errors
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem as `file:line: message`; exit 2 if there is any."""
-    directory, registry = _read(args.path)
+    from zvit.settings import Settings
+
+    directory = args.path or Settings.load().registry_dir
+    registry = _read(directory)
     if registry is None:
-        return 2
+        return ExitCode.INPUT
     print(f"{directory}: registry is valid ({_summary(registry)})")
-    return 0
+    return ExitCode.OK
 
 
 @reports_errors
 def run_load(args: argparse.Namespace) -> int:
     """Load a valid registry into ZVIT_DATABASE_URL (idempotent); nothing is written if it has problems."""
+    from zvit.settings import Settings
     from zvit.warehouse import display_url, make_engine, sync_registry
 
-    directory, registry = _read(args.path)
+    settings = Settings.load()
+    directory = args.path or settings.registry_dir
+    registry = _read(directory)
     if registry is None:
-        return 2
-    engine = make_engine()
+        return ExitCode.INPUT
+    engine = make_engine(settings.database_url)
     try:
-        sync_registry(engine, registry)
+        sync_registry(engine, registry, timezone=settings.timezone)
     finally:
         engine.dispose()
     print(f"{display_url(engine)}: registry loaded from {directory} ({_summary(registry)})")
-    return 0
+    return ExitCode.OK
 

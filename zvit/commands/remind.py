@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import date
 
+from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
@@ -39,29 +40,24 @@ def run(args: argparse.Namespace) -> int:
     """Flush the queue, then send what is due; print one line per notice."""
     # Imported here: the other commands must not pay for the warehouse and the mail code at start-up.
     import models
-    from zvit.errors import ZvitError
     from zvit.notify import flush_queue, send_due_reminders, transport_from_settings
-    from zvit.notify.formatting import city_date, period_label, uk_date
     from zvit.notify.dispatch import utc_now
-    from zvit.registry import load_registry, parse_period
+    from zvit.notify.formatting import city_date, period_label, uk_date
+    from zvit.registry import load_registry
     from zvit.settings import Settings
     from zvit.templating import render
     from zvit.warehouse import count_rows, ensure_schema, make_engine, sync_registry
 
-    try:
-        parse_period(args.period)
-    except ValueError as error:
-        raise ZvitError(str(error)) from None
-    settings = Settings.from_env()
+    settings = Settings.load()
     registry = load_registry(settings.registry_dir)
     transport = transport_from_settings(settings)
     today = args.today or city_date(utc_now(), settings.timezone)
-    engine = make_engine()
+    engine = make_engine(settings.database_url)
     try:
         ensure_schema(engine)
         if count_rows(engine, models.Department) == 0:
             # a fresh warehouse knows no department yet, so it would find nobody to remind
-            sync_registry(engine, registry)
+            sync_registry(engine, registry, timezone=settings.timezone)
         flushed = [] if args.dry_run else flush_queue(engine, transport)
         outcomes = send_due_reminders(engine, args.period, registry=registry, transport=transport, today=today,
                                       settings=settings, program=args.program, dry_run=args.dry_run)
@@ -71,4 +67,4 @@ def run(args: argparse.Namespace) -> int:
                             deadline=uk_date(registry.calendar.deadline(args.period)), today=uk_date(today),
                             dry_run=args.dry_run, channel=transport.channel, flushed=flushed, outcomes=outcomes))
     undelivered = [o for o in [*flushed, *outcomes] if o.status in ("queued", "failed")]
-    return 1 if undelivered else 0
+    return ExitCode.REJECTED if undelivered else ExitCode.OK

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 from zvit.errors import ZvitError
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", dest="formats", type=format_list, default=FORMATS, metavar="LIST",
                         help=f"comma-separated formats: {','.join(FORMATS)} (default: all)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="output folder (default: reports/<period>/)")
+                        help="output folder (default: ZVIT_REPORTS_DIR/<period>, reports/<period>/ unless set)")
     parser.add_argument("--unit", choices=UNIT_CHOICES, default="thousands",
                         help="amounts in the documents: thousands of hryvnias with one decimal as in the official "
                              "form (default), or grn with kopecks; the open data is always in hryvnias")
@@ -51,18 +52,20 @@ def run(args: argparse.Namespace) -> int:
     from zvit.report.formatting import UNITS, amount, ratio
     from zvit.report.gather import gather_report, report_programs
     from zvit.report.write import write_report
+    from zvit.settings import Settings
     from zvit.warehouse import make_engine
 
-    engine = make_engine()
+    settings = Settings.load()
+    engine = make_engine(settings.database_url)
     try:
         _require_warehouse(engine)
         programs = [args.program] if args.program else report_programs(engine, args.period)
         if not programs:
             raise ZvitError(f"no registered program runs in {args.period}")
-        out_dir = args.out if args.out is not None else Path("reports") / args.period
+        out_dir = args.out if args.out is not None else settings.reports_dir / args.period
         unit = UNITS[args.unit]
         for program in programs:
-            report = gather_report(engine, program=program, period=args.period)
+            report = gather_report(engine, program=program, period=args.period, timezone=settings.timezone)
             written = write_report(report, out_dir, args.formats, unit=unit)
             counted = len(report.counted_sections)
             print(f"{program} {args.period}: {counted} of {len(report.statuses)} departments counted, "
@@ -72,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {path}")
     finally:
         engine.dispose()
-    return 0
+    return ExitCode.OK
 
 
 def _require_warehouse(engine: Engine) -> None:

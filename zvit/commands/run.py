@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     # rejected submission (which fails the run on purpose, so it can be retried) is reported in the summary.
     # The temporary API server of an embedded run takes 15-20 s to start on a loaded 2-core machine.
     for name, value in (("DO_NOT_TRACK", "1"), ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
-                        ("PREFECT_LOGGING_LEVEL", "CRITICAL"),
+                        ("PREFECT_LOGGING_LEVEL", "CRITICAL"), ("PREFECT_LOGGING_EXTRA_LOGGERS", "zvit"),
                         ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")):
         os.environ.setdefault(name, value)
     from sqlalchemy.exc import InterfaceError, OperationalError
@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from zvit.templating import render
     from zvit.warehouse import make_engine
 
-    engine = make_engine()
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
     try:
         # Checked before the flow starts: an unreachable warehouse costs no Prefect start-up, reads no file
         # and leaves the inbox exactly as it was.
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         from flows.quarterly import SubmissionsRejected, collect_quarter
 
         try:
-            state = collect_quarter(args.period, args.inbox, return_state=True)
+            state = collect_quarter(args.period, args.inbox or "", return_state=True)
         except Exception as error:  # noqa: BLE001 - the orchestration itself failed: one line, exit code 3
             print(f"zvit: the run failed: {_describe(error, engine)}", file=sys.stderr)
             return RUN_FAILED
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         if state.is_failed() and not isinstance(outcome, SubmissionsRejected):
             print(f"zvit: the run failed: {_describe(outcome, engine)}", file=sys.stderr)
             return RUN_FAILED
-        summary = summarize(engine, args.period, report_paths(Settings.from_env().reports_dir / args.period))
+        summary = summarize(engine, args.period, report_paths(settings.reports_dir / args.period))
     except (OperationalError, InterfaceError) as error:
         print(f"zvit: the run failed: {_unreachable(error, engine)}", file=sys.stderr)
         return RUN_FAILED
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render("cli/run.txt.j2", summary=summary))
-    incomplete = any(d.status in ("rejected", "missing") for d in summary.departments)
+    incomplete = any(d.status in ("rejected", "missing", "unreadable") for d in summary.departments)
     return INCOMPLETE if args.strict and incomplete else PROCESSED
 
 
@@ -124,8 +125,13 @@ def summary_data(summary: Any) -> dict[str, Any]:
     return {
         "period": summary.period,
         "submissions": [{"department": d.department, "program": d.program, "source": d.source,
-                         "version": d.version, "status": d.status, "late": d.late, "findings": d.findings}
+                         "version": d.version, "status": d.status, "late": d.late, "findings": d.findings,
+                         "reason": d.reason}
                         for d in summary.departments],
         "totals": {name: None if value is None else float(value) for name, value in summary.totals.items()},
         "reports": summary.reports,
+        # every file taken in for the period and what became of it
+        "files": [{"source": f.name, "sha256": f.sha256, "size": f.size, "fate": f.fate.value,
+                   "department": f.department, "submission_id": f.submission_id, "error": f.reason,
+                   "received_at": f.received_at.isoformat()} for f in summary.files],
     }

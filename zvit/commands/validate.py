@@ -12,7 +12,8 @@ from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 if TYPE_CHECKING:
-    from zvit.submissions import Checked
+    from zvit.pipeline import Checked, FileFate
+    from zvit.quality.findings import Finding
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,50 +31,61 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @reports_errors
 def run(args: argparse.Namespace) -> int:
-    """Read and check the files; earlier periods come from the warehouse when it exists."""
+    """Read and check the files through the pipeline, storing nothing; earlier periods come from the warehouse
+    when it exists."""
     # Imported here: `zvit parse` must not pay for the gate and the warehouse at start-up.
+    from zvit.pipeline import Job, process, received
     from zvit.registry import load_registry
-    from zvit.submissions import check, read_files
+    from zvit.settings import Settings
     from zvit.templating import render
     from zvit.warehouse import make_engine
     from zvit.warehouse.engine import warehouse_exists
 
-    submitted, unreadable = read_files(args.files)
-    for problem in unreadable:
-        print(f"zvit: {problem.message}", file=sys.stderr)
+    settings = Settings.from_env()
     # Validating stores nothing: with no warehouse yet there is no history, and none is created.
-    engine = make_engine() if warehouse_exists() else None
+    engine = make_engine(settings.database_url) if warehouse_exists(settings.database_url) else None
     try:
-        checked = check(submitted, registry=load_registry(), period=args.period, program=args.program,
-                        engine=engine)
+        job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=args.period,
+                  program=args.program, store=False, timezone=settings.timezone)
+        outcome = process(received(args.files, job), job)
     finally:
         if engine is not None:
             engine.dispose()
-    verdicts = [verdict(item) for item in checked]
+    for fate in outcome.refused:
+        print(f"zvit: {fate.reason}", file=sys.stderr)
+    verdicts = [verdict(item) for item in outcome.reports]
+    files = [file_entry(fate) for fate in outcome.files]
     if args.json:
         json.dump(verdicts, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render("cli/validate.txt.j2", verdicts=verdicts))
-    if unreadable:
+        sys.stdout.write(render("cli/validate.txt.j2", verdicts=verdicts, files=files))
+    if outcome.refused:
         return 2
     return 1 if any(v["status"] == "rejected" for v in verdicts) else 0
 
 
 def verdict(item: Checked) -> dict[str, Any]:
     """One report's status and every finding, intake's repairs included, as `zvit validate --json` prints it."""
-    from zvit.warehouse.findings import status_for
-    from zvit.warehouse.load import intake_findings
-
-    report = item.submitted.report
-    findings = [*intake_findings(report), *item.findings]
+    report = item.report
     return {
         "source": report.source,
         "report": report.index,
         "department": report.department,
         "period": report.period,
-        "status": status_for(f.severity for f in findings),
-        "findings": [{"code": f.rule_code, "severity": f.severity, "message": f.message, "measure": f.measure,
-                      "part": f.part, "row": f.row, "column": f.column, "value": f.value, "expected": f.expected}
-                     for f in findings],
+        "status": item.status.value,
+        "findings": [finding_data(f) for f in item.findings],
     }
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON output gives it (the same keys in `validate` and `run`)."""
+    return {"code": finding.rule_code, "severity": finding.severity.value, "message": finding.message,
+            "measure": finding.measure, "part": finding.part, "row": finding.row, "column": finding.column,
+            "value": finding.value, "expected": finding.expected}
+
+
+def file_entry(fate: FileFate) -> dict[str, Any]:
+    """A file and its fate as the JSON outputs give it."""
+    return {"source": fate.name, "sha256": fate.sha256, "size": fate.size, "fate": fate.fate.value,
+            "department": fate.department, "submission_ids": fate.submission_ids, "error": fate.reason}

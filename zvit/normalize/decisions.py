@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from zvit.errors import DateError
 from zvit.model import Decision
 
 _MONTHS = {
@@ -21,10 +22,6 @@ _NUMBER = re.compile(r"№\s*(?P<n>\d+(?:[/-]\d+)*(?:-[А-ЯІЇЄҐа-яіїє�
 # number and the date after it («№ 31 від 24.12.2020»).
 _DATE_THEN_NUMBER = re.compile(r"^\s*(?:р\.?|року)?\s*,?\s*$", re.IGNORECASE)
 _NUMBER_THEN_DATE = re.compile(r"^\s*(?:від|з|от)?\s*$", re.IGNORECASE)
-
-
-class DateError(ValueError):
-    """A date in the text does not exist in the calendar."""
 
 
 def parse_date(text: str) -> date | None:

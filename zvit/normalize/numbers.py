@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from zvit.errors import NumberError
 from zvit.normalize.text import collapse_spaces
 
 # Thousands may be grouped by any kind of space or an apostrophe; a decimal comma may be followed by a
@@ -25,10 +26,6 @@ _LABEL = re.compile(r"^(?P<label>всього|усього|разом|загал
 _DASHES = {"-", "–", "—", "−", "--"}
 # Words after a number that only repeat its unit are not a note.
 _UNIT_ONLY = re.compile(r"^(?:тис\.?\s*)?(?:грн\.?|гривень|гривні|відс\.?|%)$", re.IGNORECASE)
-
-
-class NumberError(ValueError):
-    """The text of a numeric cell is not a number."""
 
 
 @dataclass(frozen=True)
@@ -59,13 +56,13 @@ def parse_number(text: str | None) -> Amount | None:
             return None
     match = _NUMBER.match(cleaned)
     if not match:
-        raise NumberError(text)
+        raise NumberError(f"not a number: {text!r}")
     note = cleaned[match.end():].strip().lstrip(".;,: ").strip() or None
     if note and _UNIT_ONLY.match(note):
         note = None
     if note and note[0].isdigit():
         # «5, 6» or «12 34»: digits go on after what we took for the number, so it is not one number.
-        raise NumberError(text)
+        raise NumberError(f"not a number: {text!r}")
     value = _to_decimal(match)
     return Amount(value=value, is_percent=bool(match.group("pct")), note=note, label=label)
 

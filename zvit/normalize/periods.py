@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from zvit.errors import PeriodError
+
 _YEAR = r"(?P<year>20\d\d)"
 _ROMAN_ONE = r"(?:i|і|1|перш(?:ий|е)|i-?й|1-?й)"
 # Each phrase names how many quarters the cumulative period covers; the year follows it.
@@ -24,10 +26,6 @@ _CODE = re.compile(r"^(?P<year>\d{4})-Q(?P<quarter>[1-4])$")
 
 #: How each period is named in a title: «Зведений звіт ... за 9 місяців 2022 року».
 PERIOD_WORDS = {1: "I квартал", 2: "I півріччя", 3: "9 місяців", 4: "рік"}
-
-
-class PeriodError(ValueError):
-    """A period code is not of the form `2022-Q3`."""
 
 
 @dataclass(frozen=True, order=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from zvit.catalogue import finding
 from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, Report, ReportLine, SourceFormat, SourceLocation, Total
 from zvit.normalize.columns import UNIT_NAMES
 from zvit.normalize.header import read_header, read_signer
 from zvit.normalize.layout import RawReport
 from zvit.normalize.lines import LineDraft, TableContent, read_table
 from zvit.normalize.units import ColumnUnit, rescale_message, resolve_units
+from zvit.quality.findings import catalogued
 
 _KOPECK = Decimal("0.01")
 
@@ -22,17 +22,19 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
     header = read_header(raw.header_lines)
     warnings = []
     if header.title and header.title != header.title_raw:
-        warnings.append(finding("INTAKE-LATIN", found=header.title_raw, repaired=header.title))
+        warnings.append(catalogued("INTAKE-LATIN", found=header.title_raw, repaired=header.title))
     sums = {f: sum((line.amounts.get(f) or Decimal(0) for line in table.lines), Decimal(0)) for f in MONEY_FIELDS}
     units = resolve_units(raw.columns, raw.header_lines, sums, table.total)
     headers = {c.field: c.header for c in raw.columns}
     for unit in units.values():
         if unit.rescaled and table.total:
             message = rescale_message(unit, headers[unit.field], sums[unit.field], table.total[unit.field] or Decimal(0))
-            warnings.append(finding("INTAKE-UNIT-RESCALED", message=message, column=headers[unit.field],
-                                    location=table.total_location))
+            warnings.append(catalogued(
+                "INTAKE-UNIT-RESCALED", message=message, column=headers[unit.field],
+                part=table.total_location.part if table.total_location else None,
+                row=table.total_location.row if table.total_location else None))
         elif not unit.declared_in_header:
-            warnings.append(finding("INTAKE-UNIT-ASSUMED", column=headers[unit.field]))
+            warnings.append(catalogued("INTAKE-UNIT-ASSUMED", column=headers[unit.field]))
     refs = {c.field: str(c.index + 1) for c in raw.columns}
     return Report(
         source=source,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,11 @@ from zvit.notify.transport import Transport
 from zvit.registry import Registry
 from zvit.settings import Settings
 from zvit.warehouse import view_rows
+from zvit.warehouse.receipts import REFUSED, Fate, Receipt, receipts_for_period
+
+#: Fates of files the digest lists when no department could be told from them: refused, or a report from a
+#: department the registry does not know (stored as rejected, so it is on no department's row).
+_UNATTRIBUTED_FATES = REFUSED | {Fate.UNREGISTERED}
 
 
 def send_digest(engine: Engine, period: str, program: str, report_paths: Mapping[str, Path], *,
@@ -54,32 +59,47 @@ def digest_notice(engine: Engine, period: str, program: str, report_paths: Mappi
     counts = _finding_counts(engine, [row["submission_id"] for row in rows if row["submission_id"] is not None])
     departments = [_department(row, counts, settings) for row in rows]
     departments.sort(key=lambda entry: entry["department"])
+    refused = unattributed(engine, period)
     title = registry.program(program).title if program in {p.code for p in registry.programs} else program
     context = {
         "program": title, "period": period_label(period), "period_code": period, "run_label": run_label,
         "deadline": uk_date(registry.calendar.deadline(period)),
         "departments": departments,
         "total": len(departments),
-        "submitted": sum(1 for d in departments if d["status"] != "missing"),
+        # a file that could not be read is no report: its department has not submitted one yet
+        "submitted": sum(1 for d in departments if d["status"] not in ("missing", "unreadable")),
         "accepted": sum(1 for d in departments if d["status"] in ("accepted", "accepted_with_warnings")),
         "rejected": sum(1 for d in departments if d["status"] == "rejected"),
+        "unreadable": sum(1 for d in departments if d["status"] == "unreadable"),
         "missing": sum(1 for d in departments if d["status"] == "missing"),
         "late": sum(1 for d in departments if d["late"]),
+        "refused": [{"file": r.name, "fate": r.fate.value, "reason": r.reason or "",
+                     "received": uk_datetime(r.received_at, settings.timezone)} for r in refused],
         "reports": [(label, str(Path(path).resolve())) for label, path in report_paths.items()],
         "undelivered": _undelivered(engine, period),
     }
     subject, text, html = render_parts("digest", **context)
     ids = _ids(engine, program, period)
-    return Notice(key=f"digest/{program}/{period}/{_state(rows)}", kind="digest",
+    return Notice(key=f"digest/{program}/{period}/{_state(rows, refused)}", kind="digest",
                   recipients=consolidators(registry, program, settings), subject=subject, text=text, html=html,
                   program_id=ids[0], period_id=ids[1], about=f"{title}, {period}")
 
 
-def _state(rows: list[Mapping[str, Any]]) -> str:
+def unattributed(engine: Engine, period: str) -> list[Receipt]:
+    """The period's files not taken as any department's report and not attributed to one, oldest first."""
+    return [r for r in receipts_for_period(engine, period) if r.fate in _UNATTRIBUTED_FATES and r.department is None]
+
+
+def _state(rows: Sequence[Mapping[str, Any]], refused: Sequence[Receipt]) -> str:
     # The key names what the digest reports, not the run: a crashed run's rerun, a retry or a second run at the
-    # same time find the same state and send nothing new; a newer file or a changed status makes a new digest.
-    state = sorted((str(row["department_code"]), row["submission_id"] or 0, row["version"] or 0,
-                    str(row["status"])) for row in rows)
+    # same time find the same state and send nothing new; a newer file or a changed status makes a new digest,
+    # and so does a newly refused file (which a period with none leaves out, so that its key stays as it was).
+    state: list[Any] = sorted((str(row["department_code"]), row["submission_id"] or 0, row["version"] or 0,
+                               str(row["status"])) for row in rows)
+    files = sorted({str(row["refused_file"]) for row in rows if row.get("refused_file")}
+                   | {f"{r.name}/{r.sha256}" for r in refused})
+    if files:
+        state.append(files)
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()[:16]
 
 
@@ -87,7 +107,9 @@ def _department(row: Mapping[str, Any], counts: Mapping[int, Mapping[str, int]],
                 settings: Settings) -> dict[str, Any]:
     found = counts.get(row["submission_id"], {}) if row["submission_id"] is not None else {}
     return {
-        "department": row["department_name"], "status": row["status"], "file": row["source_file"] or "",
+        "department": row["department_name"], "status": row["status"],
+        # a department whose only file could not be read: that file and why, never «not submitted»
+        "file": row["source_file"] or row.get("refused_file") or "", "reason": row.get("refused_reason") or "",
         "version": row["version"], "late": bool(row["is_late"]),
         "received": uk_datetime(row["received_at"], settings.timezone) if row["received_at"] else "",
         "critical": found.get("critical", 0), "warning": found.get("warning", 0), "notice": found.get("notice", 0),

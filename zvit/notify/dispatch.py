@@ -18,6 +18,7 @@ from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import POLICY, Notice, build_message, recipients_of
 from zvit.notify.render import sender_name
 from zvit.notify.transport import DeliveryError, Transport
+from zvit.warehouse.receipts import REFUSED
 
 log = logging.getLogger(__name__)
 
@@ -102,18 +103,33 @@ def parse(text: str) -> EmailMessage:
 
 def _no_longer_due(engine: Engine, row: Notification) -> str | None:
     """Why a queued notice should not go out any more, or None."""
+    S = models.Submission
     with Session(engine) as session:
         if row.kind == "rejection" and row.submission_id is not None:
-            current = session.scalar(select(models.Submission.is_current)
-                                     .where(models.Submission.id == row.submission_id))
+            current = session.scalar(select(S.is_current).where(S.id == row.submission_id))
             return None if current else "a newer file replaced the rejected submission"
+        if row.kind == "rejection" and row.department_id is not None:
+            # a refusal notice (no submission: the file could not be read): moot once a report is stored
+            stored = session.scalar(select(S.id).where(S.department_id == row.department_id,
+                                                       S.period_id == row.period_id, S.is_current).limit(1))
+            return "the department has since submitted a report" if stored is not None else None
         if row.kind in ("reminder", "overdue") and row.department_id is not None:
-            S = models.Submission
             submitted = session.scalar(select(S.id).where(
                 S.department_id == row.department_id, S.program_id == row.program_id,
                 S.period_id == row.period_id, S.is_current).limit(1))
-            return "the department has submitted its report" if submitted is not None else None
+            if submitted is not None:
+                return "the department has submitted its report"
+            if _refused_file(session, row.department_id, row.period_id) is not None:
+                return "the department sent a file that could not be read: it is told so instead"
     return None
+
+
+def _refused_file(session: Session, department_id: int, period_id: int | None) -> str | None:
+    """The name of a file from the department refused for the period, if any."""
+    R, D, P = models.ReceivedFile, models.Department, models.Period
+    return session.scalar(select(R.name).join(D, D.code == R.department_code).join(P, P.code == R.period_code)
+                          .where(D.id == department_id, P.id == period_id,
+                                 R.fate.in_([fate.value for fate in REFUSED])).limit(1))
 
 
 def _row(engine: Engine, key: str) -> Notification | None:

@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from zvit.normalize.periods import PERIOD_WORDS
-from zvit.registry.periods import parse_period
+from zvit.normalize.periods import PERIOD_WORDS, parse_period_code
 
 LOCALE = "uk_UA"
-
-
-def utc_naive(moment: datetime) -> datetime:
-    """A moment as the warehouse stores it: naive UTC (a naive input is taken as UTC already)."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def city_time(moment: datetime, timezone: str) -> datetime:
@@ -43,7 +37,7 @@ def uk_datetime(moment: datetime, timezone: str) -> str:
 
 def period_label(code: str) -> str:
     """«9 місяців 2022 року», «2022 рік»: how a cumulative period is named."""
-    period = parse_period(code)
+    period = parse_period_code(code)
     if period.quarter == 4:
         return f"{period.year} рік"
     return f"{PERIOD_WORDS[period.quarter]} {period.year} року"

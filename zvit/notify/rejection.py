@@ -1,10 +1,17 @@
-"""The rejection notice: what was wrong with a department's file, what to fix, and by when to send it again."""
+"""The rejection notice: what was wrong with a department's file, what to fix, and by when to send it again.
+
+Also the refusal notice, for a file that could not be read as a report at all: which file, why, and what to send
+instead. It goes once per department and file (ledger kind 'rejection', key `refusal/<period>/<department>/
+<sha256>`), only while the department has nothing stored for the period: a department whose file was refused is
+never told it sent nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -21,7 +28,10 @@ from zvit.notify.render import render_parts
 from zvit.notify.transport import Transport
 from zvit.registry import Department, Program, Registry
 from zvit.settings import Settings
-from zvit.warehouse import check_results
+from zvit.warehouse import check_results, view_rows
+from zvit.warehouse.receipts import REFUSED, Receipt, receipts_for_period
+
+log = logging.getLogger(__name__)
 
 Entry = TypeVar("Entry", Department, Program)
 
@@ -103,3 +113,81 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
 def _registered(entries: Iterable[Entry], code: str | None) -> Entry | None:
     # the warehouse may know a department the registry has since dropped: then nobody to write to
     return next((entry for entry in entries if entry.code == code), None) if code else None
+
+
+def notify_refusals(engine: Engine, period: str, *, registry: Registry, transport: Transport,
+                    settings: Settings | None = None, now: datetime | None = None,
+                    program: str | None = None) -> list[NotificationOutcome]:
+    """Tell every department whose only file for the period could not be read which file, why, and what to send
+    instead: one notice per department and file, however often this runs (optionally for one program's
+    departments only). A department that has since stored a report for the period is passed over."""
+    settings = settings or Settings.from_env()
+    now = utc_now(now)
+    return [deliver(engine, notice, transport, now=now)
+            for notice in refusal_notices(engine, period, registry=registry, settings=settings, now=now,
+                                          program=program)]
+
+
+def refusal_notices(engine: Engine, period: str, *, registry: Registry, settings: Settings, now: datetime,
+                    program: str | None = None, today: date | None = None) -> list[Notice]:
+    """The refusal notice of every department the status view calls 'unreadable' for the period; `today` (the
+    city date, default: now's) tells whether the deadline has passed."""
+    filters = {"period_code": period, "status": "unreadable"}
+    if program is not None:
+        filters["program_code"] = program
+    rows: dict[str, list[Mapping[str, object]]] = {}
+    for row in view_rows(engine, "v_department_status", **filters):
+        rows.setdefault(str(row["department_code"]), []).append(row)
+    if not rows:
+        return []
+    receipts = [r for r in receipts_for_period(engine, period) if r.fate in REFUSED and r.department in rows]
+    department_ids, period_id = _ids(engine, period)
+    notices = []
+    for code, department_rows in sorted(rows.items()):
+        department = _registered(registry.departments, code)
+        receipt = _newest(receipts, code, str(department_rows[0]["refused_file"]))
+        if department is None or receipt is None:
+            log.warning("%s: a refused file for %s but %s: no refusal notice sent", code, period,
+                        "no such department in the registry" if department is None else "no receipt found")
+            continue
+        titles = [_program_title(registry, str(row["program_code"])) for row in department_rows]
+        notice = _refusal_notice(receipt, department, titles, period, registry=registry, settings=settings,
+                                 today=today or city_date(now, settings.timezone))
+        notices.append(replace(notice, department_id=department_ids.get(code), period_id=period_id))
+    return notices
+
+
+def _refusal_notice(receipt: Receipt, department: Department, programs: list[str], period: str, *,
+                    registry: Registry, settings: Settings, today: date) -> Notice:
+    deadline = registry.calendar.deadline(period)
+    context = {
+        "department": department.name, "programs": programs, "period": period_label(period),
+        "file": receipt.name, "fate": receipt.fate.value, "reason": receipt.reason or "",
+        "received": uk_datetime(receipt.received_at, settings.timezone),
+        "deadline": uk_date(deadline), "deadline_passed": today > deadline,
+        "days_left": days((deadline - today).days) if today <= deadline else "",
+    }
+    subject, text, html = render_parts("refusal", **context)
+    return Notice(
+        key=f"refusal/{period}/{department.code}/{receipt.sha256}", kind="rejection",
+        recipients=tuple(department.emails), subject=subject, text=text, html=html,
+        about=f"{department.name}, {period}: {receipt.name}")
+
+
+def _newest(receipts: list[Receipt], department: str, name: str) -> Receipt | None:
+    """The department's refused file the status view names (its newest), else its newest refused file."""
+    own = [r for r in receipts if r.department == department]
+    found = [r for r in own if r.name == name] or own
+    return found[-1] if found else None
+
+
+def _program_title(registry: Registry, code: str) -> str:
+    return next((p.title for p in registry.programs if p.code == code), code)
+
+
+def _ids(engine: Engine, period: str) -> tuple[dict[str, int], int | None]:
+    """Department ids by code, and the period's id, for the ledger."""
+    with Session(engine) as session:
+        departments = {code: id_ for code, id_ in session.execute(select(models.Department.code,
+                                                                         models.Department.id))}
+        return departments, session.scalar(select(models.Period.id).where(models.Period.code == period))

@@ -1,4 +1,8 @@
-"""Reminders before the deadline and overdue notices after it, to departments that have not submitted."""
+"""Reminders before the deadline and overdue notices after it, to departments that have not submitted.
+
+A department whose file could not be read (status 'unreadable') did send something: it gets no reminder or
+overdue notice, but the one refusal notice saying which file, why, and what to send (`zvit.notify.rejection`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.formatting import city_date, days, period_label, uk_date
 from zvit.notify.ledger import NotificationOutcome, existing_keys
 from zvit.notify.message import Notice
+from zvit.notify.rejection import refusal_notices
 from zvit.notify.render import render_parts
 from zvit.notify.schedule import Due, due_notice
 from zvit.notify.transport import Transport
@@ -27,19 +32,25 @@ log = logging.getLogger(__name__)
 def send_due_reminders(engine: Engine, period: str, *, registry: Registry, transport: Transport,
                        today: date | None = None, settings: Settings | None = None, program: str | None = None,
                        dry_run: bool = False, now: datetime | None = None) -> list[NotificationOutcome]:
-    """Send the reminder or overdue notice due `today` (city date) to every department with no submission.
+    """Send the reminder or overdue notice due `today` (city date) to every department with nothing sent, and the
+    refusal notice to every department whose only file could not be read.
 
-    Each notice goes out at most once per program, period, department, kind and number, however often this
-    runs. With dry_run nothing is sent or recorded: the outcomes say 'due' or 'skipped' (sent before).
+    Each notice goes out at most once per program, period, department, kind and number (a refusal once per
+    department and file), however often this runs. With dry_run nothing is sent or recorded: the outcomes say
+    'due' or 'skipped' (sent before).
     """
     settings = settings or Settings.from_env()
     now = utc_now(now)
     today = today or city_date(now, settings.timezone)
     due = due_notice(registry.calendar.deadline(period), today, days_before=settings.reminder_days_before,
                      repeat_days=settings.overdue_repeat_days, overdue_max=settings.overdue_max)
-    if due is None:
+    notices = [] if due is None else due_notices(engine, period, due, registry=registry, settings=settings,
+                                                 today=today, program=program)
+    # a refused file is answered whenever the reminders run, not only on a reminder's day
+    notices += refusal_notices(engine, period, registry=registry, settings=settings, now=now, program=program,
+                               today=today)
+    if not notices:
         return []
-    notices = due_notices(engine, period, due, registry=registry, settings=settings, today=today, program=program)
     if dry_run:
         sent = existing_keys(engine, [notice.key for notice in notices])
         return [NotificationOutcome(key=n.key, kind=n.kind, recipients=n.recipients, subject=n.subject,
@@ -51,7 +62,10 @@ def send_due_reminders(engine: Engine, period: str, *, registry: Registry, trans
 
 def due_notices(engine: Engine, period: str, due: Due, *, registry: Registry, settings: Settings, today: date,
                 program: str | None = None) -> list[Notice]:
-    """The notice of kind `due` for every registered department with nothing submitted for the period."""
+    """The notice of kind `due` for every registered department with nothing submitted for the period.
+
+    Only status 'missing': a department whose file was refused ('unreadable') is never told it sent nothing.
+    """
     filters = {"period_code": period, "status": "missing"}
     if program is not None:
         filters["program_code"] = program

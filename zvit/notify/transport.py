@@ -18,6 +18,7 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Literal, Protocol
 
+from zvit.errors import SettingsError
 from zvit.notify.message import NOTICE_HEADER, recipients_of
 from zvit.redaction import redact
 from zvit.settings import Settings
@@ -231,7 +232,7 @@ def smtp_transport(settings: Settings, *, ssl_context: ssl.SSLContext | None = N
                    attempts: int = 3) -> SmtpTransport:
     """The SMTP transport the ZVIT_SMTP_* settings describe (smtp_host must be set)."""
     if not settings.smtp_host:
-        raise ValueError("ZVIT_SMTP_HOST is not set")
+        raise SettingsError(["ZVIT_SMTP_HOST is not set: expected a mail server's host name"])
     return SmtpTransport(
         host=settings.smtp_host, port=settings.smtp_port, security=settings.smtp_security,
         username=settings.smtp_username,
@@ -242,8 +243,9 @@ def smtp_transport(settings: Settings, *, ssl_context: ssl.SSLContext | None = N
 
 def transport_from_settings(settings: Settings | None = None, *,
                             ssl_context: ssl.SSLContext | None = None) -> SmtpTransport | OutboxTransport:
-    """SMTP when ZVIT_SMTP_HOST is set, else the .eml outbox in ZVIT_OUTBOX_DIR (default ./outbox)."""
-    settings = settings or Settings.from_env()
+    """SMTP when the settings name a host (ZVIT_SMTP_HOST), else the .eml outbox in their outbox_dir (default
+    ./outbox); an entry point passes its settings (none given: read from the environment)."""
+    settings = settings or Settings.load()
     if settings.smtp_host:
         return smtp_transport(settings, ssl_context=ssl_context)
     return OutboxTransport(directory=settings.outbox_dir, sender=settings.smtp_from)

@@ -1,5 +1,5 @@
-"""The data-quality gate: every rule of the catalogue checked on a batch of reports in one Great Expectations run."""
+"""The data-quality gate: every rule of the catalogue checked on a batch of reports in one Great Expectations run.
 
-from zvit.quality.gate import GateError, check_reports
-
-__all__ = ["GateError", "check_reports"]
+Nothing is imported here: `zvit.quality.findings` is the vocabulary every layer uses, and importing the package
+must not pull in the gate.
+"""

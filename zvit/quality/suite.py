@@ -1,4 +1,4 @@
-"""Building the Great Expectations suite from the rule catalogue: one expectation per rule and column."""
+"""Building the Great Expectations suites from the rule catalogue: one expectation per rule and column."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from zvit.catalogue import Rule, rules
 
-#: Every expectation reports the staged line's key, so a failure maps back to its report and source row.
+#: Every line expectation reports the staged line's key, so a failure maps back to its report and source row.
 LINE_KEY = "line_id"
+#: The staged table each rule's `{batch}` is: report rules see every report, even one with no lines.
+TABLES: dict[str, str] = {"report": "report", "row": "line", "cross-period": "line"}
 
 
 def gate_rules() -> list[Rule]:
@@ -15,18 +17,26 @@ def gate_rules() -> list[Rule]:
     return [rule for rule in rules().values() if rule.home == "gx" or rule.sql_path is not None]
 
 
-def build_suite(gx: Any, name: str) -> Any:
-    """A fresh suite (an expectation belongs to one suite only); each expectation's meta names its rule."""
+def rule_table(rule: Rule) -> str:
+    """The staged table a rule runs on."""
+    return TABLES[rule.category]
+
+
+def build_suite(gx: Any, name: str, table: str) -> Any:
+    """A fresh suite of the rules on one staged table (an expectation belongs to one suite only); each
+    expectation's meta names its rule."""
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(name=name)
     for rule in gate_rules():
+        if rule_table(rule) != table:
+            continue
         if rule.sql_path is not None:
             query = rule.sql_path.read_text(encoding="utf-8")
             suite.add_expectation(gxe.UnexpectedRowsExpectation(
                 unexpected_rows_query=query, description=rule.message_en, meta={"rule": rule.code}))
             continue
-        expectation = getattr(gxe, rule.expectation)
+        expectation = getattr(gxe, rule.expectation or "")
         for column in rule.columns:
             arguments = dict(rule.kwargs)
             if "column_A" not in arguments:

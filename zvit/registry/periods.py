@@ -5,14 +5,9 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from zvit.normalize.periods import Period, parse_period_code
+from zvit.normalize.periods import Period
 
-__all__ = ["Period", "default_deadline", "parse_period", "periods_of_year"]
-
-
-def parse_period(code: str) -> Period:
-    """'2022-Q3' -> Period(2022, 3); a ValueError (PeriodError) for anything else."""
-    return parse_period_code(code)
+__all__ = ["Period", "default_deadline", "periods_of_year"]
 
 
 def periods_of_year(year: int) -> list[Period]:

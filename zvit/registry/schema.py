@@ -9,12 +9,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from zvit.addresses import EmailAddress
+from zvit.normalize.periods import parse_period_code
 from zvit.registry.names import normalize_department, normalize_program
-from zvit.registry.periods import Period, default_deadline, parse_period, periods_of_year
-
-#: local@domain with a dotted domain of letters, digits and inner hyphens (no quoted or IP forms)
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
-                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+from zvit.registry.periods import Period, default_deadline, periods_of_year
 
 
 def _iso_date(value: Any) -> date:
@@ -29,24 +27,17 @@ def _iso_date(value: Any) -> date:
     raise ValueError(f"bad date {value!r}: expected a real date written YYYY-MM-DD")
 
 
-def _email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value) or ".." in value:
-        raise ValueError(f"invalid email address {value!r}")
-    return value
-
-
 def _text_number(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _period_code(value: str) -> str:
-    parse_period(value)
+    parse_period_code(value)
     return value
 
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 DecisionNumber = Annotated[str, BeforeValidator(_text_number), StringConstraints(strip_whitespace=True, min_length=1)]
 PeriodCode = Annotated[str, AfterValidator(_period_code)]
@@ -105,7 +96,7 @@ class Department(_Entry):
     code: Code
     name: Text
     name_variants: tuple[Text, ...] = ()
-    emails: tuple[Email, ...] = Field(min_length=1)
+    emails: tuple[EmailAddress, ...] = Field(min_length=1)
     programs: tuple[Code, ...] = Field(min_length=1)
     responsible_for: tuple[Code, ...] = ()
 
@@ -123,7 +114,7 @@ class Calendar(_Entry):
 
     def deadline(self, period: Period | str) -> date:
         """The last day a report for the period is on time."""
-        period = parse_period(period) if isinstance(period, str) else period
+        period = parse_period_code(period) if isinstance(period, str) else period
         return self.overrides.get(period.code) or default_deadline(
             period, day=self.deadline_day, months_after=self.months_after_quarter)
 

@@ -2,7 +2,7 @@
 
 The bars are boxes sized in percent of the value axis, the labels ordinary text: a chart of thousands of measures
 continues over as many PDF pages as it needs, with its scale repeated on each (an SVG image is one unbreakable box,
-and WeasyPrint lays out SVG text letter by letter).
+and a PDF typesetter lays out SVG text letter by letter).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from zvit.report.model import ConsolidatedReport, DepartmentStatus, Line, Qualit
 from zvit.report.safety import csv_text
 from zvit.report.texts import period_phrase, texts
 
-#: statuses a department's row can have in departments.csv
-STATUSES = ("accepted", "accepted_with_warnings", "rejected", "missing")
+#: statuses a department's row can have in departments.csv ('unreadable': its only file could not be read)
+STATUSES = ("accepted", "accepted_with_warnings", "rejected", "unreadable", "missing")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def _department_columns(report: ConsolidatedReport) -> list[Column]:
         Column("responsible_executor", "boolean", lambda s: s.responsible, required=True),
         Column("deadline", "date", lambda s: s.deadline, required=True),
         Column("status", "string", lambda s: s.status, required=True, constraints={"enum": list(STATUSES)}),
-        Column("source_file", "string", lambda s: s.source_file),
+        # the file received: for 'unreadable' the one that could not be read (and `reasons` says why)
+        Column("source_file", "string", lambda s: s.source_file or s.refused_file),
         Column("version", "integer", lambda s: s.version),
         Column("received_at", "datetime", lambda s: s.received_at),
         Column("is_late", "boolean", lambda s: s.is_late),

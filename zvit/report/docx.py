@@ -16,7 +16,7 @@ from zvit.report.texts import column_heading, texts, title
 _COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
             "reported_percent", "computed_percent", "info")
 #: status and finding cells that hold text from submissions (may span lines)
-_MULTILINE = {"department", "file", "reasons", "cell", "value", "expected", "message"}
+_MULTILINE = {"department", "file", "reasons", "cell", "value", "expected", "message", "reason"}
 
 
 def _listing(text: str | None) -> Any:
@@ -64,6 +64,8 @@ def docx_context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
         "unit_note": f"{words['notes'][unit.code]} {words['notes']['ratio']}",
         "status_columns": {"number": words["columns"]["number"], **words["status"]["columns"]},
         "statuses": _rows([present.status_fields(status) for status in report.statuses]),
+        "refused_columns": {"number": words["columns"]["number"], **words["refused"]["columns"]},
+        "refused": _rows([present.refused_fields(refused) for refused in report.refused]),
         "quality_columns": {"number": words["columns"]["number"], **words["quality"]["columns"]},
         "findings": _rows([present.finding_fields(finding) for finding in report.findings]),
         "prepared": words["notes"]["prepared"].format(date=uk_datetime(report.prepared_at)),

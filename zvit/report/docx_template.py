@@ -32,6 +32,7 @@ FONT = "Times New Roman"
 FORM_WIDTHS = (9, 27, 39, 17, 24, 20, 20, 23, 19, 19, 56)
 STATUS_WIDTHS = (8, 45, 22, 32, 14, 26, 22, 20, 22, 16, 46)
 QUALITY_WIDTHS = (8, 40, 16, 30, 28, 22, 85, 22, 22)
+REFUSED_WIDTHS = (8, 80, 36, 40, 109)
 #: a fixed timestamp for every member of the .docx zip, so that regenerating gives the same bytes
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -56,6 +57,12 @@ def build_template() -> docx.document.Document:
     _paragraph(document, "{{ unit_note }}", style="Note")
     _paragraph(document, "{{ t.sections.status }}", style="Section")
     _status_table(document)
+    # the refused files no department could be told from: only when there are some
+    _paragraph(document, "{%p if refused %}")
+    _paragraph(document, "{{ t.refused.heading }}", style="Subsection")
+    _paragraph(document, "{{ t.refused.note }}", style="Note")
+    _refused_table(document)
+    _paragraph(document, "{%p endif %}")
     signature = document.add_paragraph(style="Normal")
     signature.paragraph_format.space_before = Pt(18)
     signature.add_run("{{ t.sections.signature }}\t______________________\t______________________________")
@@ -110,6 +117,7 @@ def _styles(document: docx.document.Document) -> None:
     _style(document, "Title Line", size=14, bold=True, center=True)
     _style(document, "Centered", size=11, center=True)
     _style(document, "Section", size=12, bold=True, before=10, keep_with_next=True)
+    _style(document, "Subsection", size=11, bold=True, before=8, keep_with_next=True)
     _style(document, "Note", size=9)
     _style(document, "Table Text", size=8)
     _style(document, "Table Number", size=8, right=True)
@@ -229,6 +237,16 @@ def _status_table(document: docx.document.Document) -> None:
     _repeat_header(table.rows[0])
     _tag_row(table.rows[1], "{%tr for s in statuses %}")
     _fill(table.rows[2], [f"{{{{ s.{name} }}}}" for name in names], numbers=range(4, 5))
+    _tag_row(table.rows[3], "{%tr endfor %}")
+
+
+def _refused_table(document: docx.document.Document) -> None:
+    table = _new_table(document, 4, REFUSED_WIDTHS)
+    names = ("number", "file", "received", "fate", "reason")
+    _fill(table.rows[0], [f"{{{{ refused_columns.{name} }}}}" for name in names], "Table Heading")
+    _repeat_header(table.rows[0])
+    _tag_row(table.rows[1], "{%tr for r in refused %}")
+    _fill(table.rows[2], [f"{{{{ r.{name} }}}}" for name in names])
     _tag_row(table.rows[3], "{%tr endfor %}")
 
 

@@ -19,10 +19,12 @@ import models
 from zvit.errors import ZvitError
 from zvit.normalize.periods import Period, PeriodError, parse_period_code
 from zvit.report.model import (
-    Amounts, ConsolidatedReport, DecisionRef, DepartmentStatus, Line, Measure, ProgramInfo, QualityFinding, Section,
+    Amounts, ConsolidatedReport, DecisionRef, DepartmentStatus, Line, Measure, ProgramInfo, QualityFinding,
+    RefusedFile, Section,
 )
 from zvit.settings import Settings
 from zvit.warehouse import current_submissions, view_rows
+from zvit.warehouse.receipts import REFUSED, receipts_for_period
 
 # Word exports carry vertical tabs and form feeds for line breaks; other control characters cannot be
 # written to XML (Word, Excel) at all, so they become spaces.
@@ -105,7 +107,7 @@ class _Gatherer:
             prepared_at=prepared_at, decisions=self._decisions(),
             responsible_executors=tuple(s.department_name for s in statuses if s.responsible),
             sections=sections, total=_amounts(program_totals[0]) if program_totals else Amounts(),
-            statuses=statuses, findings=self._findings(submissions, checks, statuses))
+            statuses=statuses, findings=self._findings(submissions, checks, statuses), refused=self._refused())
 
     def _program(self, code: str) -> ProgramInfo:
         row = self.session.scalars(select(models.Program).where(models.Program.code == code)).one_or_none()
@@ -158,7 +160,8 @@ class _Gatherer:
             version=row["version"], received_at=self._local(row["received_at"]),
             is_late=None if row["is_late"] is None else bool(row["is_late"]),
             line_count=int(totals[row["department_code"]]["line_count"]) if row["department_code"] in totals else 0,
-            reasons=_reasons(checks.get(row["submission_id"], [])),
+            reasons=_reasons(checks.get(row["submission_id"], [])) or _refusal(row),
+            refused_file=_text(row["refused_file"]) if row["status"] == "unreadable" else None,
         ) for row in rows]
         listed = {status.submission_id for status in statuses}
         # a report from a department that is not (or not registered as) an executor of the program is shown too
@@ -176,6 +179,14 @@ class _Gatherer:
                 line_count=int(totals[code]["line_count"]) if code in totals else 0,
                 reasons=_reasons(checks.get(submission.id, []))))
         return tuple(statuses)
+
+    def _refused(self) -> tuple[RefusedFile, ...]:
+        """The period's files refused as reports whose department could not be told: they are nobody's status."""
+        # the report's own connection: the receipts are read in the same snapshot as everything else
+        receipts = receipts_for_period(self.connection, self.period.code)
+        return tuple(RefusedFile(name=_text(r.name) or "", fate=r.fate.value, reason=_text(r.reason),
+                                 received_at=r.received_at.astimezone(self.zone))
+                     for r in receipts if r.fate in REFUSED and r.department is None)
 
     def _findings(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
                   statuses: tuple[DepartmentStatus, ...]) -> tuple[QualityFinding, ...]:
@@ -221,6 +232,12 @@ def _text(value: str | None) -> str | None:
 
 def _reasons(checks: Iterable[models.CheckResult]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_text(c.message) or c.rule_code for c in checks if c.severity == "critical"))
+
+
+def _refusal(row: dict[str, Any]) -> tuple[str, ...]:
+    """Why a department's only file could not be read, as its status's reason."""
+    reason = _text(row["refused_reason"]) if row["status"] == "unreadable" else None
+    return (reason,) if reason else ()
 
 
 def _amounts(row: dict[str, Any]) -> Amounts:

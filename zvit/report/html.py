@@ -34,7 +34,7 @@ def context(report: ConsolidatedReport, unit: Unit, *, for_print: bool = False) 
         "columns": {field: column_heading(field, unit.code) for field in _COLUMNS},
         "charts": charts(report, unit), "passport": present.passport(report), "coverage": present.coverage(report),
         "section_heading": present.section_heading, "status_fields": present.status_fields,
-        "finding_fields": present.finding_fields,
+        "finding_fields": present.finding_fields, "refused_fields": present.refused_fields,
     }
 
 

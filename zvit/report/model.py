@@ -92,8 +92,22 @@ class DepartmentStatus:
     received_at: datetime | None = None
     is_late: bool | None = None
     line_count: int = 0
-    #: the messages of the critical findings that rejected the report
+    #: the messages of the critical findings that rejected the report; for 'unreadable', why its file was refused
     reasons: tuple[str, ...] = ()
+    #: for 'unreadable' (nothing stored): the newest file from the department that could not be read
+    refused_file: str | None = None
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file taken in for the period that was not read as a report and that no department could be told from."""
+
+    name: str
+    #: the warehouse's fate: 'unreadable' or 'unsupported' (zvit.warehouse.receipts.Fate)
+    fate: str
+    reason: str | None
+    #: in the city's time zone
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,8 @@ class ConsolidatedReport:
     total: Amounts
     statuses: tuple[DepartmentStatus, ...]
     findings: tuple[QualityFinding, ...] = field(default=())
+    #: the period's refused files that could not be attributed to any department, oldest first
+    refused: tuple[RefusedFile, ...] = field(default=())
 
     @property
     def lines(self) -> tuple[Line, ...]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from zvit.report.formatting import uk_date, uk_datetime
-from zvit.report.model import ConsolidatedReport, DecisionRef, DepartmentStatus, QualityFinding, Section
-from zvit.report.texts import cell_label, measure_label, severity_label, status_label, texts
+from zvit.report.model import (
+    ConsolidatedReport, DecisionRef, DepartmentStatus, QualityFinding, RefusedFile, Section,
+)
+from zvit.report.texts import cell_label, fate_label, measure_label, severity_label, status_label, texts
 
 
 def decision(ref: DecisionRef) -> str:
@@ -59,7 +61,8 @@ def status_fields(status: DepartmentStatus) -> dict[str, str]:
     return {
         "department": department(status),
         "responsible": words["responsible_yes" if status.responsible else "responsible_no"],
-        "file": status.source_file or words["none"],
+        # a department whose only file could not be read: that file, never «—» as if nothing came
+        "file": status.source_file or status.refused_file or words["none"],
         "version": str(status.version) if status.version is not None else words["none"],
         "received": uk_datetime(status.received_at) or words["none"],
         "deadline": uk_date(status.deadline),
@@ -81,4 +84,14 @@ def finding_fields(finding: QualityFinding) -> dict[str, str]:
         "message": finding.message,
         "severity": severity_label(finding.severity),
         "rule": finding.rule_code,
+    }
+
+
+def refused_fields(refused: RefusedFile) -> dict[str, str]:
+    """A refused file no department could be told from, as text, by the keys of `texts.yaml` refused.columns."""
+    return {
+        "file": refused.name,
+        "received": uk_datetime(refused.received_at),
+        "fate": fate_label(refused.fate),
+        "reason": refused.reason or "",
     }

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from zvit.glossary import word
 from zvit.normalize.periods import PERIOD_WORDS, Period
 from zvit.templating import TEMPLATES_DIR, render
 
@@ -31,14 +32,19 @@ def title(program_title: str, period: Period) -> str:
 
 
 def status_label(status: str) -> str:
-    """«прийнято», «відхилено», «не подано»...; an unknown status is shown as it is stored."""
-    return str(texts()["statuses"].get(status, status))
+    """The glossary's word: «прийнято», «відхилено», «файл не прочитано», «не подано»...; an unknown status is
+    shown as it is stored."""
+    return word(status, "status")
 
 
 def severity_label(severity: str) -> str:
-    """«критична помилка», «попередження»; any other severity (e.g. a future 'notice') is «зауваження»."""
-    labels = texts()["severities"]
-    return str(labels.get(severity, labels["other"]))
+    """The glossary's word: «критична помилка», «зауваження», «довідка»; an unknown severity as it is stored."""
+    return word(severity, "severity")
+
+
+def fate_label(fate: str) -> str:
+    """The glossary's word for what became of a received file: «файл не прочитано», «формат не підтримується»."""
+    return word(fate, "fate")
 
 
 def unit_label(unit_code: str) -> str:

@@ -23,7 +23,7 @@ def write_report(report: ConsolidatedReport, out_dir: Path, formats: Sequence[st
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(unknown)}")
-    # imported per format: WeasyPrint alone takes a second to import and is not needed for an .xlsx
+    # imported per format: each writer imports its own library (Typst, openpyxl, docxtpl) only when asked for
     written: dict[str, Path] = {}
     for fmt in (f for f in FORMATS if f in formats):
         target = output_path(out_dir, report, fmt)

@@ -350,6 +350,36 @@ def _write_status(sheet: _Sheet, report: ConsolidatedReport) -> None:
                  "received": status.received_at.replace(tzinfo=None) if status.received_at else None}
         rows.append([number, *(typed[name] if name in typed else shown[name] or None for name in names)])
     _table(sheet, headings, rows, [5, 40, 14, 32, 8, 17, 12, 15, 24, 10, 70])
+    if report.refused:
+        _write_refused(sheet, report, first_row=len(rows) + 3)
+
+
+def _write_refused(sheet: _Sheet, report: ConsolidatedReport, *, first_row: int) -> None:
+    """Under the status table, after an empty row: the refused files no department could be told from.
+
+    The columns line up with the status table's: the file under «Отриманий файл», the time under «Отримано».
+    """
+    words, ws = texts(), sheet.ws
+    columns = words["refused"]["columns"]
+    #: status-table column of each refused-file field (1-based): №, file, received, fate, reason
+    placed = {"number": 1, "file": 4, "received": 6, "fate": 9, "reason": 11}
+    heading_look = _Look(align="center", bold=True, fill="header")
+    sheet.row = first_row
+    _merged_text(sheet, f"{words['refused']['heading']}. {words['refused']['note']}", bold=True, height=30)
+    for name, column in placed.items():
+        label = words["columns"]["number"] if name == "number" else columns[name]
+        _text(sheet.style(ws.cell(sheet.row, column), heading_look), label)
+    moment, plain = _Look(align="wrap", number_format="dd.mm.yyyy hh:mm"), _Look(align="wrap")
+    for number, refused in enumerate(report.refused, start=1):
+        row = sheet.row + number
+        shown = present.refused_fields(refused)
+        sheet.style(ws.cell(row, placed["number"]), plain).value = number
+        _text(sheet.style(ws.cell(row, placed["file"]), plain), shown["file"])
+        # city time, typed: Excel has no time zones
+        sheet.style(ws.cell(row, placed["received"]), moment).value = refused.received_at.replace(tzinfo=None)
+        _text(sheet.style(ws.cell(row, placed["fate"]), plain), shown["fate"])
+        _text(sheet.style(ws.cell(row, placed["reason"]), plain), shown["reason"] or None)
+    sheet.finish_merges()
 
 
 def _write_quality(sheet: _Sheet, report: ConsolidatedReport) -> None:

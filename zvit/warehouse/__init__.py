@@ -1,7 +1,6 @@
 """The warehouse: every submission kept with its lines, findings and history, on SQLite or PostgreSQL."""
 
 from zvit.warehouse.engine import database_url, display_url, make_engine
-from zvit.warehouse.findings import CheckFinding, status_for
 from zvit.warehouse.load import LoadResult, load_report
 from zvit.warehouse.queries import (
     check_results, count_rows, current_submissions, submission_history, submission_lines,
@@ -11,8 +10,8 @@ from zvit.warehouse.schema import current_revision, downgrade, ensure_schema, he
 from zvit.warehouse.views import VIEWS, view_rows
 
 __all__ = [
-    "VIEWS", "CheckFinding", "LoadResult", "RegistrySummary", "check_results", "count_rows", "current_revision",
+    "VIEWS", "LoadResult", "RegistrySummary", "check_results", "count_rows", "current_revision",
     "current_submissions", "database_url", "display_url", "downgrade", "ensure_schema", "head_revision",
-    "load_report", "make_engine", "status_for", "submission_history", "submission_lines", "sync_registry",
+    "load_report", "make_engine", "submission_history", "submission_lines", "sync_registry",
     "upgrade", "view_rows",
 ]

@@ -18,8 +18,9 @@ SQLITE_BEGIN = "sqlite_begin"
 
 
 def database_url(url: str | None = None) -> str:
-    """The URL to use: the one given, else ZVIT_DATABASE_URL, else sqlite:///zvit.db; postgres means psycopg 3."""
-    url = url or Settings.from_env().database_url
+    """The URL to use: the one given (an entry point passes its settings' database_url), else ZVIT_DATABASE_URL's,
+    else sqlite:///zvit.db; postgres means psycopg 3."""
+    url = url or Settings.load().database_url
     # plain postgresql:// would pick psycopg2, which zvit does not ship
     return re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", url)
 

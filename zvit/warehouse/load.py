@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -16,20 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import models
-from zvit.model import Report
-from zvit.settings import Settings
-from zvit.warehouse import findings as codes
-from zvit.catalogue import rules
-from zvit.warehouse.findings import CheckFinding, catalogued, status_for
-from zvit.warehouse.resolve import Resolution, resolve_report
+from zvit.model import NUMBER_FIELDS, Report
+from zvit.quality.findings import Finding, Status, status_for
+from zvit.quality.staging import fits
+from zvit.registry.resolve import Resolution
+from zvit.warehouse.resolve import Rows, rows_for
 from zvit.warehouse.schema import ensure_schema
 from zvit.warehouse.supersede import settle_slot
 from zvit.warehouse.transaction import advisory_lock, write_session
-
-#: Largest magnitudes NUMERIC(14,2) and NUMERIC(7,2) hold; PostgreSQL would refuse more, SQLite would not.
-_LIMITS = {"planned": Decimal("1e12"), "annual": Decimal("1e12"), "financed": Decimal("1e12"),
-           "percent": Decimal("1e5")}
-_KOPECK = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class LoadResult:
     outcome: Literal["loaded", "already_loaded"]
     submission_id: int
     version: int
-    status: str
+    status: Status
     is_current: bool
     #: the department's code, or the name as written when it is not registered; likewise program
     department: str | None
@@ -55,25 +48,29 @@ class LoadResult:
         return self.outcome == "already_loaded"
 
 
-def load_report(target: Engine | Session, report: Report, *, sha256: str, received_at: datetime,
-                findings: Sequence[CheckFinding] = ()) -> LoadResult:
-    """Store `report` with its check findings; a no-op when (sha256, report.index) is already stored.
+def load_report(target: Engine | Session, report: Report, *, resolution: Resolution, sha256: str,
+                received_at: datetime, findings: Sequence[Finding]) -> LoadResult:
+    """Store `report`, filed as `resolution` says, with every finding of its check (intake's and the gate's: the
+    warehouse adds none, so what is stored is what `zvit validate` shows); a no-op when (sha256, report.index) is
+    already stored.
 
     With an Engine the load commits on its own and is safe against concurrent loaders; with a Session
     it joins the session's transaction (opening one if needed), which the caller commits.
-    A naive `received_at` is taken as city time (ZVIT_TIMEZONE).
+    `received_at` must carry its time zone.
     """
+    if received_at.tzinfo is None:
+        raise ValueError("received_at must be timezone-aware")
     engine = target if isinstance(target, Engine) else _engine_of(target)
     ensure_schema(engine)
-    received = _utc_naive(received_at)
+    received = received_at.astimezone(UTC).replace(tzinfo=None)
     if isinstance(target, Session):
         if target.in_transaction():
-            return _load(target, report, sha256, received, findings)
+            return _load(target, report, resolution, sha256, received, findings)
         with target.begin():
-            return _load(target, report, sha256, received, findings)
+            return _load(target, report, resolution, sha256, received, findings)
     try:
         with write_session(target) as session:
-            return _load(session, report, sha256, received, findings)
+            return _load(session, report, resolution, sha256, received, findings)
     except IntegrityError:
         # another process stored the same file between our check and our insert
         with Session(target) as session:
@@ -88,12 +85,6 @@ def _engine_of(session: Session) -> Engine:
     return bind.engine if isinstance(bind, Connection) else bind
 
 
-def _utc_naive(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(Settings.from_env().timezone))
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
 def _existing(session: Session, sha256: str, index: int) -> models.Submission | None:
     return session.scalars(select(models.Submission).where(
         models.Submission.sha256 == sha256, models.Submission.report_index == index)).one_or_none()
@@ -102,61 +93,48 @@ def _existing(session: Session, sha256: str, index: int) -> models.Submission | 
 def _already_loaded(session: Session, row: models.Submission) -> LoadResult:
     department = session.get(models.Department, row.department_id) if row.department_id else None
     program = session.get(models.Program, row.program_id) if row.program_id else None
-    return LoadResult("already_loaded", row.id, row.version, row.status, row.is_current,  # type: ignore[arg-type]
+    return LoadResult("already_loaded", row.id or 0, row.version, Status(row.status), row.is_current,
                       department.code if department else row.department_name,
                       program.code if program else row.program_title, row.period_code)
 
 
-def _load(session: Session, report: Report, sha256: str, received: datetime,
-          findings: Sequence[CheckFinding]) -> LoadResult:
-    resolution = resolve_report(session, report)
+def _load(session: Session, report: Report, resolution: Resolution, sha256: str, received: datetime,
+          findings: Sequence[Finding]) -> LoadResult:
+    rows = rows_for(session, resolution)
     advisory_lock(session.connection(), f"zvit:load:{resolution.lock_key}")
     existing = _existing(session, sha256, report.index)
     if existing is not None:
         return _already_loaded(session, existing)
-    lines, value_findings = _line_values(report)
-    gated = {finding.rule_code for finding in findings}
-    # The gate checks department, program and period too; where it ran, its findings stand alone.
-    resolved = [f for f in resolution.findings if f.rule_code not in gated]
-    stored = [*(("intake", f) for f in intake_findings(report)), *(("gate", f) for f in findings),
-              *(("warehouse", f) for f in (*resolved, *value_findings))]
-    check_status = status_for(finding.severity for _, finding in stored)
-    submission = _new_submission(report, resolution, sha256, received, check_status)
+    submission = _new_submission(report, resolution, rows, sha256, received, status_for(f.severity for f in findings))
     session.add(submission)
     session.flush()
-    measures = _measure_ids(session, resolution, report)
+    lines = _line_values(report)
+    measures = _measure_ids(session, rows, report)
     for row in lines:
         row["submission_id"] = submission.id
         row["measure_id"] = measures.get(row["measure_number"]) if row["measure_number"] else None
-    _insert_lines(session, lines)
-    _insert_rows(session, models.CheckResult, [_check_row(submission.id, origin, f) for origin, f in stored])
+    _insert_rows(session, models.ReportLine, lines)
+    _insert_rows(session, models.CheckResult, [_check_row(submission.id, f) for f in findings])
     _insert_rows(session, models.CitedDecision, [
         {"submission_id": submission.id, "number": d.number, "date": d.date} for d in report.decisions])
     superseded = settle_slot(session, submission.slot)
     previous = superseded[0] if superseded else None
-    return LoadResult("loaded", submission.id, submission.version, submission.status, submission.is_current,
-                      resolution.department_code or report.department, resolution.program_code or report.program,
-                      report.period, previous.id if previous else None, previous.version if previous else None)
+    return LoadResult("loaded", submission.id or 0, submission.version, Status(submission.status),
+                      submission.is_current, resolution.department or report.department,
+                      resolution.program or report.program, report.period,
+                      previous.id if previous else None, previous.version if previous else None)
 
 
-def intake_findings(report: Report) -> list[CheckFinding]:
-    """What intake noticed while reading the report, as findings with their catalogue severity."""
-    return [CheckFinding(rule_code=w.code, severity=rules()[w.code].severity, message=w.message,  # type: ignore[arg-type]
-                         row=w.location.row if w.location else None, column=w.column, value=w.value,
-                         part=(w.location.part or None) if w.location else None) for w in report.warnings]
-
-
-def _new_submission(report: Report, resolution: Resolution, sha256: str, received: datetime,
-                    check_status: str) -> models.Submission:
+def _new_submission(report: Report, resolution: Resolution, rows: Rows, sha256: str, received: datetime,
+                    check_status: Status) -> models.Submission:
     total = report.total
     return models.Submission(
         source_file=PurePath(report.source).name or report.source, source_format=report.format,
         sha256=sha256, report_index=report.index, received_at=received,
         processed_at=datetime.now(UTC).replace(tzinfo=None),
-        department_id=resolution.department_id, program_id=resolution.program_id,
-        period_id=resolution.period_id, department_name=report.department, program_title=report.program,
+        department_id=rows.department_id, program_id=rows.program_id, period_id=rows.period_id, department_name=report.department, program_title=report.program,
         period_code=report.period, slot=resolution.slot, version=0, is_current=False,
-        status=check_status, check_status=check_status, program_term=report.term,
+        status=check_status.value, check_status=check_status.value, program_term=report.term,
         responsible_executors="; ".join(report.responsible_executors) or None,
         signer_position=report.signer.position if report.signer else None,
         signer_name=report.signer.name if report.signer else None,
@@ -168,12 +146,12 @@ def _new_submission(report: Report, resolution: Resolution, sha256: str, receive
 
 
 def _fits(value: Decimal | None, field: str) -> Decimal | None:
-    return value if value is not None and abs(value.quantize(_KOPECK)) < _LIMITS[field] else None
+    # An amount the warehouse cannot hold is kept as NULL: the gate's LINE-VALUE-OUT-OF-RANGE has rejected it.
+    return value if value is not None and fits(value, field) else None
 
 
-def _line_values(report: Report) -> tuple[list[dict[str, Any]], list[CheckFinding]]:
+def _line_values(report: Report) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    problems: list[CheckFinding] = []
     for line_no, line in enumerate(report.rows, start=1):
         row: dict[str, Any] = {
             "line_no": line_no, "measure_number": _measure_number(line.measure), "sub_item": line.sub_item,
@@ -181,21 +159,9 @@ def _line_values(report: Report) -> tuple[list[dict[str, Any]], list[CheckFindin
             "info": line.info, "notes": "\n".join(line.notes) or None,
             "source_part": line.location.part, "source_row": line.location.row,
         }
-        for field in _LIMITS:
-            value: Decimal | None = getattr(line, field)
-            if value is not None and _fits(value, field) is None:
-                problems.append(catalogued(codes.VALUE_OUT_OF_RANGE, measure=line.measure, row=line.location.row,
-                                           column=line.columns.get(field, field), value=format(value, "f"),
-                                           part=line.location.part or None))
-                value = None
-            elif value is not None and value.quantize(_KOPECK) != value:
-                problems.append(catalogued(codes.VALUE_ROUNDED, measure=line.measure, row=line.location.row,
-                                           column=line.columns.get(field, field), value=format(value, "f"),
-                                           expected=format(value.quantize(_KOPECK), "f"),
-                                           part=line.location.part or None))
-            row[field] = value
+        row.update({field: _fits(getattr(line, field), field) for field in NUMBER_FIELDS})
         rows.append(row)
-    return rows, problems
+    return rows
 
 
 def _measure_number(raw: str | None) -> str | None:
@@ -204,8 +170,8 @@ def _measure_number(raw: str | None) -> str | None:
     return number or None
 
 
-def _measure_ids(session: Session, resolution: Resolution, report: Report) -> dict[str, int]:
-    if resolution.program_id is None or resolution.department_id is None:
+def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]:
+    if rows.program_id is None or rows.department_id is None:
         return {}
     tasks: dict[str, str | None] = {}
     for line in report.rows:
@@ -216,11 +182,11 @@ def _measure_ids(session: Session, resolution: Resolution, report: Report) -> di
         return {}
     Measure = models.Measure
     known = {m.number: m for m in session.scalars(select(Measure).where(
-        Measure.program_id == resolution.program_id, Measure.department_id == resolution.department_id,
+        Measure.program_id == rows.program_id, Measure.department_id == rows.department_id,
         Measure.number.in_(tasks)))}
     for number, task in tasks.items():
         if number not in known:
-            known[number] = Measure(program_id=resolution.program_id, department_id=resolution.department_id,
+            known[number] = Measure(program_id=rows.program_id, department_id=rows.department_id,
                                     number=number, task=task)
             session.add(known[number])
         elif known[number].task is None and task:
@@ -229,17 +195,12 @@ def _measure_ids(session: Session, resolution: Resolution, report: Report) -> di
     return {number: measure.id for number, measure in known.items()}  # type: ignore[misc]
 
 
-def _insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert the report's lines in one executemany."""
-    _insert_rows(session, models.ReportLine, rows)
-
-
 def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(model.__table__), rows)
 
 
-def _check_row(submission_id: int | None, origin: str, finding: CheckFinding) -> dict[str, Any]:
-    return {"submission_id": submission_id, "rule_code": finding.rule_code, "severity": finding.severity,
-            "origin": origin, "measure": finding.measure, "source_part": finding.part, "row": finding.row, "column": finding.column,
+def _check_row(submission_id: int | None, finding: Finding) -> dict[str, Any]:
+    return {"submission_id": submission_id, "rule_code": finding.rule_code, "severity": finding.severity.value,
+            "origin": "intake" if finding.is_intake else "gate", "measure": finding.measure, "source_part": finding.part, "row": finding.row, "column": finding.column,
             "value": finding.value, "expected": finding.expected, "message": finding.message}

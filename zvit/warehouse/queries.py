@@ -78,3 +78,26 @@ def count_rows(bind: Engine | Session, model: type[Any], *where: Any) -> int:
 
 __all__: Sequence[str] = ("check_results", "count_rows", "current_submissions", "submission_history",
                           "submission_lines")
+
+
+def stored_sources(bind: Engine | Session, submission_ids: Sequence[int]) -> dict[int, str]:
+    """The file name each of these submissions was stored from."""
+    S = models.Submission
+    found: dict[int, str] = {}
+    ids = list(dict.fromkeys(submission_ids))
+    for start in range(0, len(ids), 500):
+        rows = _all(bind, select(S).where(S.id.in_(ids[start:start + 500])))  # type: ignore[union-attr]
+        found.update({row.id: row.source_file for row in rows if row.id is not None})
+    return found
+
+
+def current_rejected(bind: Engine | Session, submission_ids: Sequence[int]) -> list[int]:
+    """Those of these submissions that are rejected and still their department's current version."""
+    S = models.Submission
+    found: list[int] = []
+    ids = list(dict.fromkeys(submission_ids))
+    for start in range(0, len(ids), 500):
+        rows = _all(bind, select(S).where(S.id.in_(ids[start:start + 500]), S.is_current,  # type: ignore[union-attr]
+                                          S.status == "rejected"))
+        found += [row.id for row in rows if row.id is not None]
+    return found

@@ -38,9 +38,10 @@ def late_from(deadline: Any, timezone: str) -> datetime:
 
 
 def sync_registry(engine: Engine, registry: Registry, *, timezone: str | None = None) -> RegistrySummary:
-    """Make the warehouse's reference tables match the registry in one transaction (idempotent)."""
+    """Make the warehouse's reference tables match the registry in one transaction (idempotent); `timezone` is the
+    city's (an entry point passes its settings' timezone; none given: ZVIT_TIMEZONE's)."""
     ensure_schema(engine)
-    timezone = timezone or Settings.from_env().timezone
+    timezone = timezone or Settings.load().timezone
     with write_session(engine) as session:
         advisory_lock(session.connection(), "zvit:registry")
         convocations = {c.code: _upsert(session, models.Convocation, {"code": c.code},

@@ -61,7 +61,8 @@ v_department_status = _view(
     Column("program_code", String), Column("period_code", String),
     Column("deadline", Date), Column("responsible_executor", Integer),
     Column("submission_id", Integer), Column("source_file", String), Column("version", Integer),
-    Column("received_at", DateTime), Column("status", String), Column("is_late", Integer),
+    Column("received_at", DateTime), Column("status", String), Column("refused_file", String),
+    Column("refused_reason", String), Column("is_late", Integer),
 )
 
 VIEWS: dict[str, Table] = {table.name: table for table in view_metadata.sorted_tables}

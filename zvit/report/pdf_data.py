@@ -1,0 +1,165 @@
+"""The report as one JSON document of display text: all the PDF's Typst template reads, formatted as in HTML."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from zvit.report import present
+from zvit.report.charts import BarChart
+from zvit.report.formatting import Unit, amount, ratio, uk_datetime
+from zvit.report.html import charts
+from zvit.report.model import Amounts, ConsolidatedReport, DepartmentStatus, Line, Measure, QualityFinding, Section
+from zvit.report.texts import column_heading, period_phrase, texts, title
+
+#: the official form's columns, by the keys of `texts.yaml` columns
+FORM_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
+                "reported_percent", "computed_percent", "info")
+#: the status table's columns after «№ з/п», by the keys of `texts.yaml` status.columns
+STATUS_COLUMNS = ("department", "responsible", "file", "version", "received", "deadline", "timeliness", "status",
+                  "lines", "reasons")
+#: the refused files' columns after «№ з/п», by the keys of `texts.yaml` refused.columns
+REFUSED_COLUMNS = ("file", "received", "fate", "reason")
+#: the quality annex's columns after «№ з/п», by the keys of `texts.yaml` quality.columns
+QUALITY_COLUMNS = ("department", "measure", "cell", "value", "expected", "message", "severity", "rule")
+
+
+def document_json(report: ConsolidatedReport, unit: Unit) -> str:
+    """The document as compact JSON text (UTF-8 characters kept as they are), for `sys.inputs`."""
+    return json.dumps(document(report, unit), ensure_ascii=False, separators=(",", ":"))
+
+
+def document(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
+    """Everything the report shows, as strings ready to print (and chart shares as numbers)."""
+    words = texts()
+    return {
+        "title": title(report.program.title, report.period),
+        # the end of the title, «за 9 місяців 2022 року», which the template keeps on one line
+        "period": period_phrase(report.period),
+        "full_title": report.program.full_title or "",
+        "passport": [{"label": label, "value": value} for label, value in present.passport(report)],
+        "coverage": present.coverage(report),
+        "headings": words["sections"],
+        "form": form(report, unit),
+        "charts": chart_section(report, unit),
+        "status": status_section(report),
+        "refused": refused_section(report),
+        "prepared": words["notes"]["prepared"].format(date=uk_datetime(report.prepared_at)),
+        "quality": quality_section(report),
+    }
+
+
+def form(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
+    """The official form: column headings, one block per department, the program total and the notes under it."""
+    words = texts()
+    return {
+        "columns": {name: column_heading(name, unit.code) for name in FORM_COLUMNS},
+        "sections": [section_rows(section, unit) for section in report.sections],
+        "subtotal_label": words["rows"]["subtotal"],
+        "total_label": words["rows"]["total"],
+        "total": amount_cells(report.total, None, unit),
+        "note": f"{words['notes'][unit.code]} {words['notes']['ratio']}",
+    }
+
+
+def section_rows(section: Section, unit: Unit) -> dict[str, Any]:
+    """A department's heading, its measures and its subtotal (none when its figures are not counted)."""
+    return {
+        "heading": present.section_heading(section),
+        "counted": section.counted,
+        "measures": [measure_rows(measure, unit) for measure in section.measures],
+        "subtotal": amount_cells(section.totals, section.reported_percent, unit) if section.totals else None,
+    }
+
+
+def measure_rows(measure: Measure, unit: Unit) -> dict[str, Any]:
+    """A measure's number and task (spanning its lines) and its lines."""
+    return {"number": measure.number or "", "task": measure.task or "",
+            "lines": [line_cells(line, unit) for line in measure.lines]}
+
+
+def line_cells(line: Line, unit: Unit) -> dict[str, str]:
+    """One line's cells from «Зміст заходів» to «Інформація про виконання»."""
+    return {
+        "content": line.content or "", "term": line.term or "", "executors": line.executors or "",
+        **amount_cells(line.amounts, line.reported_percent, unit), "info": line.info or "",
+    }
+
+
+def amount_cells(amounts: Amounts, reported_percent: Decimal | None, unit: Unit) -> dict[str, str]:
+    """Columns 6 to 9: the three amounts in `unit` and the reported and computed percentages."""
+    return {
+        "planned": amount(amounts.planned, unit), "annual": amount(amounts.annual, unit),
+        "financed": amount(amounts.financed, unit), "reported_percent": ratio(reported_percent),
+        "computed_percent": ratio(amounts.ratio),
+    }
+
+
+def chart_section(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
+    """The charts as laid out in Python (bar lengths in percent of the axis), their legend, or why none."""
+    words = texts()["charts"]
+    return {"legend": {"annual": words["annual"], "financed": words["financed"]}, "empty": words["empty"],
+            "charts": [chart(made) for made in charts(report, unit)]}
+
+
+def chart(made: BarChart) -> dict[str, Any]:
+    """One chart: its title, the axis ticks and a row per category with its bars."""
+    return {
+        "title": made.title,
+        "ticks": [{"share": tick.share, "label": tick.label} for tick in made.ticks],
+        "rows": [{"label": " ".join(row.label_lines), "heading": row.heading,
+                  "bars": [{"series": bar.series, "share": bar.share, "value": bar.value} for bar in row.bars]}
+                 for row in made.rows],
+    }
+
+
+def status_section(report: ConsolidatedReport) -> dict[str, Any]:
+    """The status table: its headings and a row per expected department."""
+    words = texts()
+    headings = words["status"]["columns"]
+    return {
+        "columns": [words["columns"]["number"], *(headings[name] for name in STATUS_COLUMNS)],
+        "rows": [status_row(number, status) for number, status in enumerate(report.statuses, start=1)],
+    }
+
+
+def status_row(number: int, status: DepartmentStatus) -> dict[str, Any]:
+    """A department's status cells in column order; the reasons as a list, and the flags that set emphasis."""
+    shown = present.status_fields(status)
+    return {
+        "cells": [str(number), *(shown[name] for name in STATUS_COLUMNS if name != "reasons")],
+        "reasons": list(status.reasons), "status": status.status, "late": bool(status.is_late),
+    }
+
+
+def refused_section(report: ConsolidatedReport) -> dict[str, Any] | None:
+    """The files no department could be told from, under the status table; None when there are none."""
+    if not report.refused:
+        return None
+    words = texts()
+    headings = words["refused"]["columns"]
+    return {
+        "heading": words["refused"]["heading"], "note": words["refused"]["note"],
+        "columns": [words["columns"]["number"], *(headings[name] for name in REFUSED_COLUMNS)],
+        "rows": [[str(number), *(present.refused_fields(refused)[name] for name in REFUSED_COLUMNS)]
+                 for number, refused in enumerate(report.refused, start=1)],
+    }
+
+
+def quality_section(report: ConsolidatedReport) -> dict[str, Any]:
+    """The data-quality annex: its headings and a row per finding, or the words for none."""
+    words = texts()
+    headings = words["quality"]["columns"]
+    return {
+        "columns": [words["columns"]["number"], *(headings[name] for name in QUALITY_COLUMNS)],
+        "rows": [finding_row(number, finding) for number, finding in enumerate(report.findings, start=1)],
+        "none": words["quality"]["none"],
+    }
+
+
+def finding_row(number: int, finding: QualityFinding) -> dict[str, Any]:
+    """A finding's cells in column order, and whether it is critical (shown in bold)."""
+    shown = present.finding_fields(finding)
+    return {"cells": [str(number), *(shown[name] for name in QUALITY_COLUMNS)],
+            "critical": finding.severity == "critical"}

@@ -1,0 +1,122 @@
+"""Every file taken in, on record with its fate: stored as submissions, or refused and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import models
+from zvit.warehouse.schema import ensure_schema
+
+
+class Fate(StrEnum):
+    """What became of a received file."""
+
+    #: its reports are stored as submissions (each with its verdict)
+    STORED = "stored"
+    #: it could not be read as a report (broken, empty, hostile, not what its name says)
+    UNREADABLE = "unreadable"
+    #: read and stored as rejected, but its department or program is not in the registry
+    UNREGISTERED = "unregistered"
+    #: the same bytes were taken before under another name
+    DUPLICATE = "duplicate"
+    #: a format zvit does not read (.doc, .pdf, .odt, .rtf...)
+    UNSUPPORTED = "unsupported"
+    #: checked, nothing stored (`zvit validate`)
+    CHECKED = "checked"
+
+
+class Origin(StrEnum):
+    """Where a file came from."""
+
+    FOLDER = "folder"
+    MAIL = "mail"
+    UPLOAD = "upload"
+
+
+#: The fates of files that were not counted as a department's report.
+REFUSED: frozenset[Fate] = frozenset({Fate.UNREADABLE, Fate.UNSUPPORTED})
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One received file and its fate, as the warehouse records it."""
+
+    name: str
+    size: int
+    sha256: str
+    origin: Origin
+    received_at: datetime
+    fate: Fate
+    reason: str | None = None
+    period: str | None = None
+    department: str | None = None
+    sender: str | None = None
+    submission_id: int | None = None
+
+
+def record_receipts(engine: Engine, receipts: Sequence[Receipt]) -> list[Receipt]:
+    """Record each receipt once; a file taken again (same origin, name and bytes) keeps its first record, which is
+    returned in its place, so a rerun reports what the first run did."""
+    if not receipts:
+        return []
+    ensure_schema(engine)
+    for _attempt in range(3):
+        try:
+            with Session(engine) as session, session.begin():
+                known = _known(session, receipts)
+                session.add_all(_row(r) for r in receipts if _key(r) not in known)
+            break
+        except IntegrityError:
+            continue  # another run recorded some of them meanwhile: read them back and add the rest
+    with Session(engine) as session:
+        known = _known(session, receipts)
+    return [known.get(_key(r), r) for r in receipts]
+
+
+def receipts_for_period(bind: Engine | Connection, period: str) -> list[Receipt]:
+    """Every file taken in for a period, oldest first (on a connection: inside its transaction)."""
+    with Session(bind) as session:
+        rows = session.scalars(select(models.ReceivedFile).where(models.ReceivedFile.period_code == period)
+                               .order_by(models.ReceivedFile.received_at, models.ReceivedFile.id)).all()
+        return [_receipt(row) for row in rows]
+
+
+def _key(receipt: Receipt) -> tuple[str, str, str]:
+    return (receipt.origin.value, receipt.name, receipt.sha256)
+
+
+def _known(session: Session, receipts: Sequence[Receipt]) -> dict[tuple[str, str, str], Receipt]:
+    table = models.ReceivedFile
+    keys = list({_key(r) for r in receipts})
+    found: dict[tuple[str, str, str], Receipt] = {}
+    # In chunks: a region's quarter is thousands of files, and engines cap the parameters of one statement.
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = session.scalars(select(table).where(tuple_(table.origin, table.name, table.sha256).in_(chunk)))
+        found.update({(row.origin, row.name, row.sha256): _receipt(row) for row in rows})
+    return found
+
+
+def _row(receipt: Receipt) -> models.ReceivedFile:
+    return models.ReceivedFile(
+        name=receipt.name, size=receipt.size, sha256=receipt.sha256, origin=receipt.origin.value,
+        sender=receipt.sender, period_code=receipt.period, department_code=receipt.department,
+        received_at=receipt.received_at.astimezone(UTC).replace(tzinfo=None),
+        processed_at=datetime.now(UTC).replace(tzinfo=None), fate=receipt.fate.value, reason=receipt.reason,
+        submission_id=receipt.submission_id)
+
+
+def _receipt(row: models.ReceivedFile) -> Receipt:
+    return Receipt(name=row.name, size=row.size, sha256=row.sha256, origin=Origin(row.origin),
+                   received_at=row.received_at.replace(tzinfo=UTC), fate=Fate(row.fate), reason=row.reason,
+                   period=row.period_code, department=row.department_code, sender=row.sender,
+                   submission_id=row.submission_id)
+
