@@ -48,7 +48,7 @@ def measure(inbox: Path, period: str) -> dict[str, Any]:
     from zvit.warehouse import make_engine
 
     _emit({"stage": "import", "seconds": round(time.perf_counter() - began, 3)})
-    settings = Settings.from_env()
+    settings = Settings.load()
     files = _stage("collect", lambda: inbox_files(inbox))
     engine = make_engine(settings.database_url)
     job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
@@ -80,7 +80,7 @@ def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
     from zvit.report.write import write_report
     from zvit.settings import Settings
 
-    settings = Settings.from_env()
+    settings = Settings.load()
     written: dict[str, Path] = {}
     programs = report_programs(engine, period)
     for program in programs:
@@ -106,7 +106,7 @@ def _notify(engine: Any, period: str, ids: list[int], reports: dict, registry: A
     from zvit.quarter import notify_period
 
     notify_period(engine, period, ids, reports, run_label="bench", registry=registry,
-                  transport=transport_from_settings(settings))
+                  transport=transport_from_settings(settings), settings=settings)
 
 
 def summarize(output: str) -> dict[str, Any]:

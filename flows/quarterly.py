@@ -154,18 +154,19 @@ def notify(period: str, ids: list[int], reports: dict[str, Path], engine: Engine
     """Rejection notices, the queue of undelivered ones and the digest (mail failures are queued, not raised)."""
     # The run is named in the digest's text; the digest is sent again only when the period's state changed.
     return notify_period(engine, period, ids, reports, run_label=str(flow_run.id or period),
-                         registry=load_registry(settings.registry_dir), transport=transport_from_settings(settings))
+                         registry=load_registry(settings.registry_dir), transport=transport_from_settings(settings),
+                         settings=settings)
 
 
 def alert_operators(flow: Any, run: Any, state: Any) -> None:
     """on_failure / on_crashed: tell the operators, unless the run failed only because data was rejected."""
     if isinstance(state.result(raise_on_failure=False), SubmissionsRejected):
         return
-    settings = Settings.from_env()
+    settings = Settings.load()
     engine = make_engine(settings.database_url)
     try:
         send_operator_alert(run.name, str(run.id), state.message or str(state.type), engine=engine,
-                            transport=transport_from_settings(settings), state=state.name)
+                            transport=transport_from_settings(settings), state=state.name, settings=settings)
     finally:
         engine.dispose()
 
@@ -179,7 +180,7 @@ def render_report(period: str, engine: Engine, settings: Settings) -> dict[str, 
 def collect(period: str, inbox: str | None, department: str | None) -> list[int]:
     """Take the period's files through the pipeline, publish the verdicts, report and notify; fail at the end if
     anything was rejected. The stored submissions' ids."""
-    settings = Settings.from_env()
+    settings = Settings.load()
     folder = inbox_folder(period, inbox, settings)
     paths = inbox_files(folder)
     if not folder.is_dir():
@@ -221,12 +222,13 @@ def flag_rejections(period: str, outcome: Outcome, engine: Engine) -> list[Any]:
             for item in outcome.reports if item.result is not None and item.result.submission_id in rejected]
 
 
-def period_or_last_ended(period: str | None) -> str:
+def period_or_last_ended(period: str | None, timezone: str | None = None) -> str:
     """The period given (checked, as `2022-Q3`), else the one that has just ended by the city's calendar (a
-    scheduled run names none)."""
+    scheduled run names none); the city's time zone from the settings unless given."""
     if period:
         return parse_period_code(period).code
-    return last_ended(datetime.now(ZoneInfo(Settings.from_env().timezone)).date()).code
+    zone = timezone or Settings.load().timezone
+    return last_ended(datetime.now(ZoneInfo(zone)).date()).code
 
 
 def _run_name() -> str:
@@ -268,13 +270,14 @@ def remind_departments(period: str = "") -> list[str]:
     Args:
         period: The period, e.g. 2022-Q3. Empty: the period that has just ended by the city's calendar.
     """
-    settings = Settings.from_env()
+    settings = Settings.load()
     engine = make_engine(settings.database_url)
     try:
         registry = load_registry(settings.registry_dir)
         sync_registry(engine, registry, timezone=settings.timezone)
-        outcomes = send_due_reminders(engine, period_or_last_ended(period or None), registry=registry,
-                                      transport=transport_from_settings(settings))
+        outcomes = send_due_reminders(engine, period_or_last_ended(period or None, settings.timezone),
+                                      registry=registry, transport=transport_from_settings(settings),
+                                      settings=settings)
     finally:
         engine.dispose()
     return [f"{o.kind} {o.status}" for o in outcomes]

@@ -61,7 +61,7 @@ def load_files(period: str, paths: list[str]) -> list[int]:
         period: The period the files are collected for, e.g. 2022-Q3.
         paths: The files, as absolute paths every worker sees.
     """
-    settings = Settings.from_env()
+    settings = Settings.load()
     engine = make_engine(settings.database_url)
     try:
         job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
@@ -78,7 +78,7 @@ def load_files(period: str, paths: list[str]) -> list[int]:
 def period_submissions(period: str, sha256s: list[str]) -> tuple[list[int], list[str]]:
     """The current submissions of the period that came from these files: their ids and the rejected departments."""
     files = set(sha256s)
-    engine = make_engine(Settings.from_env().database_url)
+    engine = make_engine(Settings.load().database_url)
     try:
         found = [s for s in current_submissions(engine, period=period) if s.sha256 in files]
     finally:
@@ -116,7 +116,7 @@ def collect_quarter_sharded(period: str = "", inbox: str = "", shards: int = 4) 
         shards: How many `load-files` runs to split the files over (one per worker that should take part).
     """
     period = period_or_last_ended(period or None)
-    settings = Settings.from_env()
+    settings = Settings.load()
     logger = run_logger()
     # Absolute paths: a shard may run on another machine that mounts the inbox at the same place.
     files = [path.resolve() for path in inbox_files(inbox_folder(period, inbox or None, settings))]

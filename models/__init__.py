@@ -1,18 +1,14 @@
 """The warehouse schema: SQLModel tables (and, in models/migrations, the Alembic history that builds them)."""
 
 from models.base import NAMING_CONVENTION, WarehouseModel, metadata
-from models.reference import (
-    Convocation, Decision, DecisionProgram, Department, DepartmentAlias, DepartmentContact, DepartmentProgram,
-    Period, Program, ProgramAlias,
-)
+from models.reference import Convocation, Decision, DecisionProgram, Department, DepartmentProgram, Period, Program
 from models.submissions import (
     CHECK_STATUSES, FATES, ORIGINS, SEVERITIES, STATUSES, CheckResult, CitedDecision, Measure, Notification,
     ReceivedFile, ReportLine, Submission,
 )
 
 __all__ = [
-    "CHECK_STATUSES", "FATES", "NAMING_CONVENTION", "ORIGINS", "SEVERITIES", "STATUSES", "CheckResult", "CitedDecision", "Convocation",
-    "Decision", "DecisionProgram", "Department", "DepartmentAlias", "DepartmentContact", "DepartmentProgram",
-    "Measure", "Notification", "Period", "Program", "ProgramAlias", "ReceivedFile", "ReportLine", "Submission", "WarehouseModel",
-    "metadata",
+    "CHECK_STATUSES", "FATES", "NAMING_CONVENTION", "ORIGINS", "SEVERITIES", "STATUSES", "CheckResult",
+    "CitedDecision", "Convocation", "Decision", "DecisionProgram", "Department", "DepartmentProgram", "Measure",
+    "Notification", "Period", "Program", "ReceivedFile", "ReportLine", "Submission", "WarehouseModel", "metadata",
 ]

@@ -49,17 +49,6 @@ class Program(WarehouseModel, table=True):
     active: bool = True
 
 
-class ProgramAlias(WarehouseModel, table=True):
-    """A way a program's title is written in reports, with its normalized comparison key."""
-
-    __tablename__ = "program_alias"
-
-    id: int | None = Field(default=None, primary_key=True)
-    program_id: int = Field(foreign_key="program.id", index=True)
-    title: str
-    normalized: str = Field(unique=True)
-
-
 class DecisionProgram(WarehouseModel, table=True):
     """What a decision does to a program: approves or amends it."""
 
@@ -84,28 +73,6 @@ class Department(WarehouseModel, table=True):
     code: str = Field(unique=True, max_length=80)
     name: str
     active: bool = True
-
-
-class DepartmentAlias(WarehouseModel, table=True):
-    """A way a department's name is written in reports, with its normalized comparison key."""
-
-    __tablename__ = "department_alias"
-
-    id: int | None = Field(default=None, primary_key=True)
-    department_id: int = Field(foreign_key="department.id", index=True)
-    name: str
-    normalized: str = Field(unique=True)
-
-
-class DepartmentContact(WarehouseModel, table=True):
-    """An email address where a department gets reminders and receipts."""
-
-    __tablename__ = "department_contact"
-    __table_args__ = (UniqueConstraint("department_id", "email"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    department_id: int = Field(foreign_key="department.id", index=True)
-    email: str = Field(max_length=254)
 
 
 class DepartmentProgram(WarehouseModel, table=True):

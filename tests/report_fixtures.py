@@ -15,7 +15,7 @@ from zvit.quality.gate import check_reports
 from zvit.registry.resolve import resolve
 from zvit.registry import Registry
 from zvit.report import FORMATS
-from zvit.report.formatting import HRYVNIAS, THOUSANDS
+from zvit.formatting import HRYVNIAS, THOUSANDS
 from zvit.report.gather import gather_report
 from zvit.report.model import ConsolidatedReport
 from zvit.report.write import write_report

@@ -223,7 +223,7 @@ def test_address_settings_are_split_and_checked() -> None:
     for variable, bad in (("ZVIT_OPERATOR_EMAILS", "ops@example"), ("ZVIT_OPERATOR_EMAILS", "Ops <ops@example.org>"),
                           ("ZVIT_SMTP_FROM", "ops@example.org\nBcc: x@evil.example.org")):
         with pytest.raises(SettingsError, match="invalid email address") as raised:
-            Settings.from_env({variable: bad})  # the older name: the same as load
+            Settings.load({variable: bad})
         assert str(raised.value).startswith(f"{variable}: expected ") and "\n" not in str(raised.value)
 
 

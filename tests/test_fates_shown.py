@@ -31,7 +31,10 @@ from zvit.report.datapackage import build_package
 from zvit.report.docx import render_docx
 from zvit.report.gather import gather_report
 from zvit.report.html import render_html
-from zvit.report.model import COUNTED_STATUSES, ConsolidatedReport
+from zvit.quality.findings import Status
+from zvit.report.model import ConsolidatedReport
+
+COUNTED = (Status.ACCEPTED, Status.ACCEPTED_WITH_WARNINGS)
 from zvit.report.texts import fate_label, severity_label, status_label
 from zvit.report.xlsx import render_xlsx
 from zvit.settings import Settings
@@ -124,7 +127,7 @@ def test_the_department_whose_file_could_not_be_read_is_unreadable_with_the_file
     [status] = [s for s in report.statuses if s.department_code == ZVERNEN]
     assert (status.status, status.refused_file, status.reasons, status.source_file, status.line_count) == (
         "unreadable", BROKEN, (BROKEN_REASON,), None, 0)
-    assert {s.status for s in report.statuses[:2]} <= set(COUNTED_STATUSES)
+    assert {s.status for s in report.statuses[:2]} <= set(COUNTED)
     assert [(r.name, r.fate, r.reason) for r in report.refused] == [(STRAY, "unsupported", STRAY_REASON)]
     assert report.refused[0].received_at == RECEIVED + dt.timedelta(hours=1)
     assert report.refused[0].received_at.utcoffset() == dt.timedelta(hours=3)  # city time

@@ -93,7 +93,7 @@ def test_header_fields_and_signers(seed_reports: list[Report]) -> None:
 
 
 def test_warnings_are_few_and_say_what_was_repaired(seed_reports: list[Report]) -> None:
-    codes = [[w.code for w in r.warnings] for r in seed_reports]
+    codes = [[w.rule_code for w in r.warnings] for r in seed_reports]
     assert codes == [["INTAKE-LATIN"], ["INTAKE-LATIN", "INTAKE-UNIT-RESCALED", "INTAKE-UNIT-RESCALED"],
                      ["INTAKE-LATIN"]]
     latin = seed_reports[0].warnings[0]

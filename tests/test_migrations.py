@@ -18,9 +18,8 @@ from zvit.warehouse import (
 )
 from zvit.warehouse.schema import MIGRATIONS_DIR
 
-TABLES = {"convocation", "decision", "program", "program_alias", "decision_program", "department",
-          "department_alias", "department_contact", "department_program", "period", "submission", "cited_decision",
-          "measure", "report_line", "check_result", "notification"}
+TABLES = {"convocation", "decision", "program", "decision_program", "department", "department_program", "period",
+          "submission", "cited_decision", "measure", "report_line", "check_result", "notification", "received_file"}
 VIEW_NAMES = {"v_report_lines", "v_department_totals", "v_program_totals", "v_department_status"}
 
 

@@ -10,10 +10,11 @@ import pytest
 
 from zvit.catalogue import Rule
 from zvit.model import Decision, Report, ReportLine, SourceLocation, Total
-from zvit.quality import GateError, check_reports
+from zvit.quality.findings import Finding as CheckFinding
+from zvit.quality.gate import GateError, check_reports
 from zvit.quality.staging import HistoryMeasure
 from zvit.registry import Registry, load_registry
-from zvit.warehouse.findings import CheckFinding
+from zvit.registry.resolve import resolve
 
 D = Decimal
 DECISIONS = (Decision(number="31", date=date(2020, 12, 24)), Decision(number="279", date=date(2021, 9, 23)),
@@ -21,6 +22,8 @@ DECISIONS = (Decision(number="31", date=date(2020, 12, 24)), Decision(number="27
 COLUMNS = {"measure": "1", "task": "2", "content": "3", "term": "4", "executors": "5", "planned": "6",
            "annual": "7", "financed": "8", "percent": "9", "info": "10"}
 ZVIAZKY = "управління по зв'язках з громадськістю"
+#: a department registered (in the `registry` fixture) as an executor of another program only
+OUTSIDER = "відділ інформаційних технологій"
 
 
 def line(measure: str, row: int, planned: str | None, annual: str | None, financed: str | None,
@@ -37,7 +40,8 @@ def report(name: str, *, lines: tuple[ReportLine, ...] | None = None, total: tup
            decisions: tuple[Decision, ...] = DECISIONS, department: str = ZVIAZKY,
            program: str = "Ефективна влада. Конкурентне місто", period: str | None = "2022-Q3") -> Report:
     """A clean report unless told otherwise: two measures, a matching total, every decision cited."""
-    lines = lines or (line("1", 3, "200000", "100000", "50000", "50"), line("2", 4, "100000", "100000", "0", "0"))
+    if lines is None:
+        lines = (line("1", 3, "200000", "100000", "50000", "50"), line("2", 4, "100000", "100000", "0", "0"))
     planned, annual, financed = total or ("300000", "200000", "50000")
     return Report(source=f"{name}.docx", format="docx", program=program, period=period, department=department,
                   decisions=decisions, title_location=SourceLocation(part="абзац", row=2),
@@ -80,6 +84,15 @@ BATCH = {
     "financed_decreased": report("financed_decreased", department="відділ організаційного забезпечення депутатської "
                                                                    "діяльності"),
     "annual_changed": report("annual_changed", department="управління звернень та діловодства", period="2022-Q4"),
+    "no_lines": report("no_lines", lines=(), total=("0", "0", "0")),
+    "not_an_executor": report("not_an_executor", department=OUTSIDER, lines=(
+        line("1", 3, "200000", "100000", "50000", "50", executors=OUTSIDER),
+        line("2", 4, "100000", "100000", "0", "0", executors=OUTSIDER))),
+    "value_out_of_range": report("value_out_of_range", lines=(
+        line("1", 3, "2000000000000", "100000", "50000", "50"), line("2", 4, "100000", "100000", "0", "0")),
+        total=("2000000100000", "200000", "50000")),
+    "value_rounded": report("value_rounded", lines=(
+        line("1", 3, "200000.004", "100000", "50000", "50"), line("2", 4, "100000", "100000", "0", "0"))),
 }
 HISTORY = [
     # Q2 of the deputies' department: measure 1 had 60 000 financed (more than now) and 90 000 annual, changed
@@ -96,19 +109,29 @@ FAILING = {
     "REPORT-DECISION-NO-NUMBER": "decision_no_number", "REPORT-DECISION-OMITTED": "decision_omitted",
     "REPORT-DEPARTMENT-UNKNOWN": "department_unknown", "REPORT-PROGRAM-UNKNOWN": "program_unknown",
     "REPORT-PERIOD-UNKNOWN": "period_unknown", "CROSS-FINANCED-DECREASED": "financed_decreased",
-    "CROSS-ANNUAL-CHANGED": "annual_changed",
+    "CROSS-ANNUAL-CHANGED": "annual_changed", "REPORT-NO-LINES": "no_lines",
+    "REPORT-NOT-AN-EXECUTOR": "not_an_executor", "LINE-VALUE-OUT-OF-RANGE": "value_out_of_range",
+    "LINE-VALUE-ROUNDED": "value_rounded",
 }
 
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return load_registry()
+    """The shipped registry and one more department, OUTSIDER, executing only a program of its own."""
+    shipped = load_registry().model_dump()
+    program = {**shipped["programs"][0], "code": "tsyfrove-misto", "title": "Цифрове місто", "full_title": None,
+               "title_variants": []}
+    outsider = {**shipped["departments"][0], "code": "viddil-it", "name": OUTSIDER, "name_variants": [],
+                "programs": ["tsyfrove-misto"], "responsible_for": ["tsyfrove-misto"]}
+    return Registry.model_validate({**shipped, "programs": [*shipped["programs"], program],
+                                    "departments": [*shipped["departments"], outsider]})
 
 
 @pytest.fixture(scope="module")
 def findings(registry: Registry) -> dict[str, list[CheckFinding]]:
     """The whole batch checked in one run, findings by case name."""
-    results = check_reports(list(BATCH.values()), registry=registry, history=HISTORY)
+    reports = list(BATCH.values())
+    results = check_reports(reports, [resolve(r, registry) for r in reports], registry=registry, history=HISTORY)
     return dict(zip(BATCH, results, strict=True))
 
 
@@ -210,13 +233,32 @@ def test_annual_volume_changes_only_with_an_amending_decision(findings) -> None:
     assert (found.severity, found.value, found.expected) == ("warning", "100\u00a0000,00", "90\u00a0000,00")
 
 
+def test_a_report_without_lines_or_from_a_department_outside_the_program_is_pointed_at(
+        findings: dict[str, list[CheckFinding]]) -> None:
+    empty = only(findings["no_lines"], "REPORT-NO-LINES")
+    assert (empty.severity, empty.part, empty.row) == ("critical", "абзац", 2)  # where the title stands
+    outsider = only(findings["not_an_executor"], "REPORT-NOT-AN-EXECUTOR")
+    assert (outsider.severity, outsider.value, outsider.expected, outsider.row, outsider.column) == (
+        "warning", OUTSIDER, "Ефективна влада. Конкурентне місто", 3, "5")
+
+
+def test_an_amount_too_large_rejects_and_fractions_of_a_kopeck_are_a_notice_at_their_cell(
+        findings: dict[str, list[CheckFinding]]) -> None:
+    large = only(findings["value_out_of_range"], "LINE-VALUE-OUT-OF-RANGE")
+    assert (large.severity, large.measure, large.row, large.column) == ("critical", "1", 3, "6")
+    rounded = only(findings["value_rounded"], "LINE-VALUE-ROUNDED")
+    assert (rounded.severity, rounded.measure, rounded.row, rounded.column) == ("notice", "1", 3, "6")
+    assert rounded.value != rounded.expected and rounded.expected is not None
+
+
 def test_period_and_program_must_match_what_is_collected(registry: Registry) -> None:
     other = registry.programs[0].model_copy(update={"code": "bezpechne-misto", "title": "Безпечне місто"})
     two_programs = Registry.model_validate({**registry.model_dump(), "programs": [*registry.model_dump()["programs"],
                                                                                other.model_dump()]})
     batch = [report("right"), report("wrong-period", period="2022-Q2", decisions=DECISIONS[:3]),
              report("wrong-program", program="Безпечне місто")]
-    right, wrong_period, wrong_program = check_reports(batch, registry=two_programs, period="2022-Q3",
+    right, wrong_period, wrong_program = check_reports(batch, [resolve(r, two_programs) for r in batch],
+                                                       registry=two_programs, period="2022-Q3",
                                                        program="efektyvna-vlada")
     assert right == []
     mismatch = only(wrong_period, "REPORT-PERIOD-MISMATCH")
@@ -233,4 +275,4 @@ def test_a_rule_that_breaks_inside_great_expectations_is_our_error(tmp_path: Pat
     monkeypatch.setattr(Rule, "sql_path", property(lambda self: broken))
     monkeypatch.setattr("zvit.quality.suite.gate_rules", lambda: [rule])
     with pytest.raises(GateError, match="ROW-BROKEN failed to run"):
-        check_reports([report("clean")], registry=registry)
+        check_reports([report("clean")], [resolve(report("clean"), registry)], registry=registry)

@@ -23,7 +23,7 @@ from tests.test_report_pdf import A4_LANDSCAPE, embedded, page_size, page_text, 
 from zvit.normalize.numbers import parse_number
 from zvit.registry import Registry
 from zvit.report import FORMATS
-from zvit.report.formatting import UNITS, Unit, round_half_up
+from zvit.formatting import UNITS, Unit, round_half_up
 from zvit.report.texts import status_label, texts
 from zvit.warehouse import view_rows
 

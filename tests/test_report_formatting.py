@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from zvit.normalize.numbers import parse_number
 from zvit.normalize.periods import Period
 from zvit.report.charts import ChartItem, axis_scale, bar_chart
-from zvit.report.formatting import HRYVNIAS, THOUSANDS, amount, number, ratio, round_half_up, uk_date, uk_datetime
+from zvit.formatting import HRYVNIAS, THOUSANDS, amount, number, ratio, round_half_up, uk_date, uk_datetime
 from zvit.report.texts import period_phrase, severity_label, status_label, title
 from zvit.templating import environment
 

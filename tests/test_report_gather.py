@@ -11,7 +11,10 @@ from sqlalchemy.engine import Engine
 from tests.report_fixtures import KYIV, PERIOD, PREPARED_AT, PROGRAM, SEED_RECEIVED, load_seed_quarter
 from zvit.model import Report
 from zvit.report.gather import ReportError, gather_report, report_programs
-from zvit.report.model import COUNTED_STATUSES, ConsolidatedReport
+from zvit.quality.findings import Status
+from zvit.report.model import ConsolidatedReport
+
+COUNTED = (Status.ACCEPTED, Status.ACCEPTED_WITH_WARNINGS)
 from tests.loading import check_and_load, load_report
 from zvit.quality.findings import Finding as CheckFinding
 from zvit.warehouse import view_rows
@@ -46,7 +49,7 @@ def test_the_rejected_report_is_listed_with_its_reasons_and_not_counted(seed_qua
     assert len(rejected.reasons) == 2
     assert "№1430 від 02.12.2020" in rejected.reasons[0] and "№279" in rejected.reasons[1]
     assert "upravlinnia-zvernen" not in {s.department_code for s in report.counted_sections}
-    assert all(s.status in COUNTED_STATUSES for s in report.statuses[:2])
+    assert all(s.status in COUNTED for s in report.statuses[:2])
 
 
 def test_status_says_what_was_received_when_and_whether_it_was_late(seed_quarter: Engine) -> None:

@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from pypdf import PageObject
 
-from zvit.report.formatting import HRYVNIAS, THOUSANDS
+from zvit.formatting import HRYVNIAS, THOUSANDS
 from zvit.report.model import ConsolidatedReport, RefusedFile
 from zvit.report.pdf import render_pdf
 from zvit.report.pdf_data import FORM_COLUMNS

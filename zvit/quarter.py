@@ -116,16 +116,16 @@ def report_paths(folder: Path) -> dict[str, Path]:
 
 
 def notify_period(engine: Engine, period: str, submission_ids: list[int], reports: dict[str, Path], *,
-                  run_label: str, registry: Registry, transport: Transport) -> list[str]:
+                  run_label: str, registry: Registry, transport: Transport, settings: Settings) -> list[str]:
     """After a run: deliver queued notices, tell rejected departments what to fix and departments whose file could
     not be read what to send, send each program's digest."""
     from zvit.notify import flush_queue, notify_refusals, notify_rejections, send_digest
 
     outcomes = [*flush_queue(engine, transport),
-                *notify_rejections(engine, submission_ids, registry=registry, transport=transport),
-                *notify_refusals(engine, period, registry=registry, transport=transport)]
+                *notify_rejections(engine, submission_ids, registry=registry, transport=transport, settings=settings),
+                *notify_refusals(engine, period, registry=registry, transport=transport, settings=settings)]
     for program in sorted({row["program_code"] for row in view_rows(engine, "v_department_status",
                                                                       period_code=period)}):
         outcomes.append(send_digest(engine, period, program, reports, registry=registry, transport=transport,
-                                    run_label=run_label))
+                                    run_label=run_label, settings=settings))
     return [f"{o.kind} {o.status}" for o in outcomes]

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zvit.errors import ZvitError
+from zvit.errors import IntakeError, ZvitError, printable
 from zvit.intake import read_reports
 from zvit.model import Report
 
@@ -53,8 +53,10 @@ def read_file(path: Path) -> tuple[list[Submitted], Unreadable | None]:
     try:
         sha256 = file_sha256(path)
         return [Submitted(path, sha256, report) for report in read_reports(path)], None
-    except ZvitError as error:
+    except IntakeError as error:
         return [], Unreadable(path, str(error), sha256)
+    except ZvitError as error:  # a period, number or date the file holds: the message names the file first
+        return [], Unreadable(path, printable(f"{path.name}: {error}"), sha256)
     except OSError as error:
         return [], Unreadable(path, f"{path.name}: {error.strerror or error}", sha256)
 

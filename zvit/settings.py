@@ -75,11 +75,6 @@ class Settings(BaseSettings):
     #: consolidated reports go to <reports_dir>/<period>/
     reports_dir: Path = Field(default=Path("reports"), description="a folder")
 
-    #: the quarterly run prints a program's report to PDF only up to this many report lines (0: always);
-    #: `zvit report --format pdf` prints any size
-    pdf_max_lines: int = Field(default=1500, ge=0,
-                               description="a whole number of report lines, 0 or more (0: no limit)")
-
     #: outgoing mail; with no smtp_host every message is written to <outbox_dir> as an .eml file instead
     smtp_host: str | None = Field(default=None, description="a mail server's host name")
     #: default by security: 465 for ssl, 587 for starttls, 25 for plain
@@ -138,11 +133,6 @@ class Settings(BaseSettings):
             raise SettingsError(_problems(cls, error)) from None
         finally:
             _SOURCE.reset(token)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """The same as `load` (the name older callers use)."""
-        return cls.load(environ)
 
     @staticmethod
     def variable(field: str) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from zvit.settings import Settings
     from zvit.warehouse import ensure_schema, make_engine
 
-    settings = Settings.from_env()
+    settings = Settings.load()
     moment = args.received_at or datetime.now(UTC)
     if moment.tzinfo is None:  # a time without an offset is the city's
         moment = moment.replace(tzinfo=ZoneInfo(settings.timezone))
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                       + ("" if fate.fate in ("stored",) else f" [{fate.fate}]"))
     finally:
         engine.dispose()
-    return 2 if outcome.refused else 0
+    return ExitCode.INPUT if outcome.refused else ExitCode.OK
 
 
 def describe(engine: Engine, result: LoadResult) -> str:

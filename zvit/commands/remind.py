@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     import models
     from zvit.notify import flush_queue, send_due_reminders, transport_from_settings
     from zvit.notify.dispatch import utc_now
-    from zvit.notify.formatting import city_date, period_label, uk_date
+    from zvit.formatting import city_date, period_label, uk_date
     from zvit.registry import load_registry
     from zvit.settings import Settings
     from zvit.templating import render

@@ -49,7 +49,7 @@ def format_list(text: str) -> tuple[str, ...]:
 def run(args: argparse.Namespace) -> int:
     """Gather each program's report from the warehouse and write every requested format."""
     # Heavy imports here, not at the top: every `zvit` start imports this module.
-    from zvit.report.formatting import UNITS, amount, ratio
+    from zvit.formatting import UNITS, amount, ratio
     from zvit.report.gather import gather_report, report_programs
     from zvit.report.write import write_report
     from zvit.settings import Settings

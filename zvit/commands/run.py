@@ -8,14 +8,13 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import one_line, reports_errors
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-#: Exit codes: the quarter was processed / --strict and something was rejected or missing / the run failed.
-PROCESSED, INCOMPLETE, RUN_FAILED = 0, 1, 3
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from zvit.templating import render
     from zvit.warehouse import make_engine
 
-    settings = Settings.from_env()
+    settings = Settings.load()
     engine = make_engine(settings.database_url)
     try:
         # Checked before the flow starts: an unreachable warehouse costs no Prefect start-up, reads no file
@@ -64,15 +63,15 @@ def run(args: argparse.Namespace) -> int:
             state = collect_quarter(args.period, args.inbox or "", return_state=True)
         except Exception as error:  # noqa: BLE001 - the orchestration itself failed: one line, exit code 3
             print(f"zvit: the run failed: {_describe(error, engine)}", file=sys.stderr)
-            return RUN_FAILED
+            return ExitCode.RUN_FAILED
         outcome = state.result(raise_on_failure=False)
         if state.is_failed() and not isinstance(outcome, SubmissionsRejected):
             print(f"zvit: the run failed: {_describe(outcome, engine)}", file=sys.stderr)
-            return RUN_FAILED
+            return ExitCode.RUN_FAILED
         summary = summarize(engine, args.period, report_paths(settings.reports_dir / args.period))
     except (OperationalError, InterfaceError) as error:
         print(f"zvit: the run failed: {_unreachable(error, engine)}", file=sys.stderr)
-        return RUN_FAILED
+        return ExitCode.RUN_FAILED
     finally:
         engine.dispose()
     if args.json:
@@ -81,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render("cli/run.txt.j2", summary=summary))
     incomplete = any(d.status in ("rejected", "missing", "unreadable") for d in summary.departments)
-    return INCOMPLETE if args.strict and incomplete else PROCESSED
+    return ExitCode.REJECTED if args.strict and incomplete else ExitCode.OK
 
 
 def _ping(engine: Engine) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from zvit.warehouse import make_engine
     from zvit.warehouse.engine import warehouse_exists
 
-    settings = Settings.from_env()
+    settings = Settings.load()
     # Validating stores nothing: with no warehouse yet there is no history, and none is created.
     engine = make_engine(settings.database_url) if warehouse_exists(settings.database_url) else None
     try:
@@ -61,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render("cli/validate.txt.j2", verdicts=verdicts, files=files))
     if outcome.refused:
-        return 2
-    return 1 if any(v["status"] == "rejected" for v in verdicts) else 0
+        return ExitCode.INPUT
+    return ExitCode.REJECTED if any(v["status"] == "rejected" for v in verdicts) else ExitCode.OK
 
 
 def verdict(item: Checked) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from zvit.notify.dispatch import compose, deliver, utc_now
-from zvit.notify.formatting import uk_datetime
+from zvit.formatting import uk_datetime
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice, clean_header
 from zvit.redaction import redact
@@ -31,7 +31,7 @@ def send_operator_alert(run_name: str, run_id: str, error_text: str, *, transpor
     With an engine the alert goes through the ledger (at most once per run and state, queued if the server is
     down); without one, or when the warehouse itself is what failed, it is sent directly.
     """
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()  # defaults: the environment is read at the entry point
     now = utc_now(now)
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     error = redact(error_text, password, settings.smtp_username)

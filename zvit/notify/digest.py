@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import models
 from models.submissions import Notification
 from zvit.notify.dispatch import deliver, utc_now
-from zvit.notify.formatting import period_label, uk_date, uk_datetime
+from zvit.formatting import period_label, uk_date, uk_datetime
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
@@ -38,7 +38,7 @@ def send_digest(engine: Engine, period: str, program: str, report_paths: Mapping
 
     A rerun or retry of the same run (same label) sends nothing more; each new run sends, and records, its own.
     """
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()  # defaults: the environment is read at the entry point
     now = utc_now(now)
     return deliver(engine, digest_notice(engine, period, program, report_paths, registry=registry,
                                          run_label=run_label, settings=settings), transport, now=now)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import models
 from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.findings import by_severity
-from zvit.notify.formatting import city_date, days, period_label, uk_date, uk_datetime
+from zvit.formatting import city_date, days, period_label, uk_date, uk_datetime
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
@@ -51,7 +51,7 @@ def notify_rejections(engine: Engine, submission_ids: Iterable[int], *, registry
     Accepted or superseded submissions are passed over. A department missing from the registry cannot be
     written to: its notice goes to the operators instead, to forward.
     """
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()  # defaults: the environment is read at the entry point
     now = utc_now(now)
     outcomes = []
     for submission_id in dict.fromkeys(submission_ids):
@@ -121,7 +121,7 @@ def notify_refusals(engine: Engine, period: str, *, registry: Registry, transpor
     """Tell every department whose only file for the period could not be read which file, why, and what to send
     instead: one notice per department and file, however often this runs (optionally for one program's
     departments only). A department that has since stored a report for the period is passed over."""
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()  # defaults: the environment is read at the entry point
     now = utc_now(now)
     return [deliver(engine, notice, transport, now=now)
             for notice in refusal_notices(engine, period, registry=registry, settings=settings, now=now,

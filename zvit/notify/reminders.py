@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import models
 from zvit.notify.dispatch import deliver, utc_now
-from zvit.notify.formatting import city_date, days, period_label, uk_date
+from zvit.formatting import city_date, days, period_label, uk_date
 from zvit.notify.ledger import NotificationOutcome, existing_keys
 from zvit.notify.message import Notice
 from zvit.notify.rejection import refusal_notices
@@ -39,7 +39,7 @@ def send_due_reminders(engine: Engine, period: str, *, registry: Registry, trans
     department and file), however often this runs. With dry_run nothing is sent or recorded: the outcomes say
     'due' or 'skipped' (sent before).
     """
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()  # defaults: the environment is read at the entry point
     now = utc_now(now)
     today = today or city_date(now, settings.timezone)
     due = due_notice(registry.calendar.deadline(period), today, days_before=settings.reminder_days_before,

@@ -1,6 +1,6 @@
 """The consolidated report: gathered from the warehouse, written as HTML, PDF, Word, Excel and open data.
 
-Kept free of heavy imports: `zvit.templating` imports `zvit.report.formatting` on every `zvit` start.
+Kept free of heavy imports: every `zvit` start imports the package.
 The entry points are `zvit.report.gather.gather_report` and `zvit.report.write.write_report`.
 """
 

@@ -11,7 +11,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from zvit.report.formatting import Unit, amount, number
+from zvit.formatting import Unit, amount, number
 from zvit.report.model import ConsolidatedReport
 
 _LABEL_CHARS = 48         # characters per label line in the label column

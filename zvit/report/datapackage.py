@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zvit.report.atomic import write_atomic
-from zvit.report.formatting import THOUSANDS, Unit
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import ConsolidatedReport, DepartmentStatus, Line, QualityFinding, Section
 from zvit.report.safety import csv_text
 from zvit.report.texts import period_phrase, texts

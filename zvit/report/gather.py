@@ -49,7 +49,7 @@ def report_programs(bind: Engine | Connection, period: str) -> list[str]:
 def gather_report(bind: Engine | Connection, *, program: str, period: str, timezone: str | None = None,
                   prepared_at: datetime | None = None) -> ConsolidatedReport:
     """The consolidated report of `program` for `period` (e.g. '2022-Q3'), read in one transaction."""
-    zone = ZoneInfo(timezone or Settings.from_env().timezone)
+    zone = ZoneInfo(timezone or Settings().timezone)  # the entry point passes the configured zone
     with _connection(bind, snapshot=True) as connection:
         transaction = nullcontext() if connection.in_transaction() else connection.begin()
         with transaction, Session(bind=connection) as session:

@@ -8,7 +8,7 @@ from typing import Any
 from zvit.report import present
 from zvit.report.atomic import write_atomic
 from zvit.report.charts import BarChart, bar_chart, department_items, measure_items
-from zvit.report.formatting import THOUSANDS, Unit
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import ConsolidatedReport
 from zvit.report.texts import column_heading, texts, title, unit_label
 from zvit.templating import render

@@ -8,9 +8,6 @@ from decimal import Decimal
 
 from zvit.normalize.periods import Period
 
-#: Statuses whose lines the warehouse views count.
-COUNTED_STATUSES = ("accepted", "accepted_with_warnings")
-
 
 @dataclass(frozen=True)
 class Amounts:

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from zvit.report.atomic import write_atomic
-from zvit.report.formatting import THOUSANDS, Unit
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf_data import document_json
 from zvit.resources import resource_dir

@@ -8,7 +8,7 @@ from typing import Any
 
 from zvit.report import present
 from zvit.report.charts import BarChart
-from zvit.report.formatting import Unit, amount, ratio, uk_datetime
+from zvit.formatting import Unit, amount, ratio, uk_datetime
 from zvit.report.html import charts
 from zvit.report.model import Amounts, ConsolidatedReport, DepartmentStatus, Line, Measure, QualityFinding, Section
 from zvit.report.texts import column_heading, period_phrase, texts, title

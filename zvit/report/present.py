@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zvit.report.formatting import uk_date, uk_datetime
+from zvit.formatting import uk_date, uk_datetime
 from zvit.report.model import (
     ConsolidatedReport, DecisionRef, DepartmentStatus, QualityFinding, RefusedFile, Section,
 )

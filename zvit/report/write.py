@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from zvit.report import FORMATS
-from zvit.report.formatting import THOUSANDS, Unit
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import ConsolidatedReport
 
 

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from zvit.report import present
 from zvit.report.atomic import write_atomic
-from zvit.report.formatting import THOUSANDS, Unit
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import Amounts, ConsolidatedReport, Section
 from zvit.report.safety import looks_like_formula
 from zvit.report.texts import column_heading, texts, title

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import models
-from zvit.registry import Registry, normalize_department, normalize_program
+from zvit.registry import Registry
 from zvit.registry.periods import Period
 from zvit.settings import Settings
 from zvit.warehouse.schema import ensure_schema
@@ -87,36 +87,19 @@ def _retire(session: Session, model: type[Any], keep: set[str]) -> None:
 def _replace_links(session: Session, registry: Registry, decisions: dict[Any, int], programs: dict[str, int],
                    departments: dict[str, int]) -> None:
     # link rows are referenced by nothing, so replacing them all is the simplest exact sync
-    for model in (models.DecisionProgram, models.DepartmentAlias, models.ProgramAlias, models.DepartmentContact,
-                  models.DepartmentProgram):
+    for model in (models.DecisionProgram, models.DepartmentProgram):
         session.execute(delete(model))
     rows: list[Any] = []
     for d in registry.decisions:
         for action, codes in (("approves", d.approves), ("amends", d.amends)):
             rows += [models.DecisionProgram(decision_id=decisions[(d.number, d.date)], program_id=programs[code],
                                             action=action) for code in codes]
-    for p in registry.programs:
-        rows += _aliases(models.ProgramAlias, "program_id", programs[p.code], "title", normalize_program,
-                         (p.code, p.title, p.full_title, *p.title_variants))
     for d in registry.departments:
         department_id = departments[d.code]
-        rows += _aliases(models.DepartmentAlias, "department_id", department_id, "name", normalize_department,
-                         (d.code, d.name, *d.name_variants))
-        rows += [models.DepartmentContact(department_id=department_id, email=email)
-                 for email in dict.fromkeys(d.emails)]
         rows += [models.DepartmentProgram(department_id=department_id, program_id=programs[code],
                                           responsible_executor=d.is_responsible_for(code)) for code in d.programs]
     session.add_all(rows)
     session.flush()
-
-
-def _aliases(model: type[Any], owner: str, owner_id: int, field: str, normalize: Any,
-             names: tuple[str | None, ...]) -> list[Any]:
-    seen: dict[str, str] = {}
-    for name in names:
-        if name:
-            seen.setdefault(normalize(name), name)
-    return [model(**{owner: owner_id, field: name, "normalized": key}) for key, name in seen.items()]
 
 
 def _upsert_period(session: Session, period: Period, deadline: Any, timezone: str) -> None:

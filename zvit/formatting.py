@@ -1,11 +1,15 @@
-"""Ukrainian numbers and dates for the report: «2 080 000,00», «27,77 %», «2 вересня 2022 р.»."""
+"""Every Ukrainian number, amount, date and period zvit writes, for every output: «2 080 000,00», «27,77 %»,
+«2 вересня 2022 р.», «9 місяців 2022 року», «3 дні»."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
+
+from zvit.normalize.periods import PERIOD_WORDS, parse_period_code
 
 LOCALE = "uk_UA"
 NBSP = "\u00a0"
@@ -76,8 +80,41 @@ def uk_date(value: date | None) -> str:
     return format_date(value, format="long", locale=LOCALE).replace("\u202f", NBSP)
 
 
-def uk_datetime(value: datetime | None) -> str:
-    """«7 жовтня 2022 р., 09:30» in the moment's own time zone; '' for a missing moment."""
+def uk_datetime(value: datetime | None, timezone: str | None = None) -> str:
+    """«7 жовтня 2022 р., 09:30»: in the city's time zone when given (a stored moment is naive UTC), else in the
+    moment's own; '' for a missing moment."""
     if value is None:
         return ""
-    return f"{uk_date(value.date())}, {value:%H:%M}"
+    local = city_time(value, timezone) if timezone else value
+    return f"{uk_date(local.date())}, {local:%H:%M}"
+
+
+def city_time(moment: datetime, timezone: str) -> datetime:
+    """A stored moment (naive UTC) or an aware one, in the city's time zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone))
+
+
+def city_date(moment: datetime, timezone: str) -> date:
+    """The city's calendar date at that moment."""
+    return city_time(moment, timezone).date()
+
+
+def period_label(code: str) -> str:
+    """«9 місяців 2022 року», «2022 рік»: how a cumulative period is named."""
+    period = parse_period_code(code)
+    if period.quarter == 4:
+        return f"{period.year} рік"
+    return f"{PERIOD_WORDS[period.quarter]} {period.year} року"
+
+
+def days(count: int) -> str:
+    """«1 день», «3 дні», «5 днів», «21 день»: Ukrainian plural of «день»."""
+    count = abs(count)
+    if count % 10 == 1 and count % 100 != 11:
+        word = "день"
+    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        word = "дні"
+    else:
+        word = "днів"
+    return f"{count} {word}"
