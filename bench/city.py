@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from bench.vocabulary import AREAS, PROGRAMS, SUBJECTS, UNIT_KINDS
-from zvit.normalize.periods import Period
+from zvit.normalize.periods import ReportingPeriod
 
 #: The convocation every synthetic decision belongs to (Zhytomyr's VIII convocation met first on this day).
 CONVOCATION = "VIII"
@@ -80,7 +80,7 @@ def program_count(n: int) -> int:
     return min(8, max(2, math.ceil(n / 12)), len(PROGRAMS))
 
 
-def build_city(rng: random.Random, n: int, period: Period, *, programs: int | None = None) -> City:
+def build_city(rng: random.Random, n: int, period: ReportingPeriod, *, programs: int | None = None) -> City:
     """Programs, decisions and ceil(n / 3) departments, each department reporting on up to 3 programs."""
     count = programs or program_count(n)
     convocation_start = date(period.year - 2, 12, 3)
@@ -90,7 +90,7 @@ def build_city(rng: random.Random, n: int, period: Period, *, programs: int | No
     return City(tuple(specs), tuple(departments), convocation_start)
 
 
-def _programs(rng: random.Random, count: int, period: Period, start: date) -> list[ProgramSpec]:
+def _programs(rng: random.Random, count: int, period: ReportingPeriod, start: date) -> list[ProgramSpec]:
     drafts = []
     for code, title in PROGRAMS[:count]:
         first_year = rng.choice((period.year - 1, period.year))

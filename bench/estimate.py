@@ -38,10 +38,8 @@ def estimate_pipeline(row: dict[str, Any], rows: list[dict[str, Any]]) -> Estima
     if startup.get("flow_seconds") is None or reference is None:
         return None
     parts = [Part("outside the flow", startup["wall_seconds"] - startup["flow_seconds"],
-                  "measured: `zvit run` on an empty inbox at this N minus its flow (imports, server, summary)")]
-    for stage in STAGES:
-        parts.append(_stage(stage, row, reference))
-    parts.append(_handovers(row))
+                  "measured: `zvit run` on an empty inbox at this N minus its flow (imports, server, summary)"),
+             *(_stage(stage, row, reference) for stage in STAGES), _handovers(row)]
     return Estimate(sum(part.seconds for part in parts), parts)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from zvit.intake import read_reports
-from zvit.model import Report, ReportLine, SourceLocation
+from zvit.model import FormLine, Report, SourceLocation
 from zvit.registry import load_registry
 from zvit.registry.resolve import resolve
 from zvit.settings import DEFAULT_REGISTRY_DIR
@@ -30,7 +30,7 @@ def batch(lines: int) -> list[Report]:
     base = read_reports(SEED)[0]
     reports = []
     for start in range(0, lines, PER_REPORT):
-        rows = tuple(ReportLine(measure=str(n), task="Захід", annual=Decimal(100), financed=Decimal(10),
+        rows = tuple(FormLine(measure=str(n), task="Захід", annual=Decimal(100), financed=Decimal(10),
                                 percent=Decimal(50), location=SourceLocation(part="1", row=n + 2),
                                 columns={"percent": "9", "annual": "7", "financed": "8"})
                      for n in range(1, min(PER_REPORT, lines - start) + 1))

@@ -8,7 +8,7 @@ import os
 import random
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from bench.city import City, build_city, write_registry
 from bench.defects import BROKEN_DEFECTS, spoil_number, truncate, write_cover_letter
 from bench.layouts import REJECTED_DEFECTS, BuiltReport, ReportPlan, build_report, period_phrase
 from bench.packages import freeze_package
-from zvit.normalize.periods import Period, parse_period_code
+from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.registry.schema import Calendar
 from zvit.samples.csv_writer import write_csv
 from zvit.samples.docx_writer import write_docx
@@ -142,16 +142,16 @@ def _defects(rng: random.Random, n: int, broken_share: float, rejected_share: fl
     # Kinds in turn, so that a handful of defects already covers every kind.
     kinds = [BROKEN_DEFECTS[i % len(BROKEN_DEFECTS)] for i in range(broken)] + \
         [REJECTED_DEFECTS[i % len(REJECTED_DEFECTS)] for i in range(rejected)]
-    return dict(zip(chosen, kinds))
+    return dict(zip(chosen, kinds, strict=False))  # fewer files than defects: the last kinds go unused
 
 
-def _received(rng: random.Random, deadline) -> datetime:  # noqa: ANN001 - a date
+def _received(rng: random.Random, deadline: date) -> datetime:
     days_before = -rng.randint(1, 10) if rng.random() < LATE_SHARE else rng.randint(0, 9)
     day = deadline - timedelta(days=days_before)
     return datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59)), KYIV)
 
 
-def _write(rng: random.Random, path: Path, fmt: str, plan: ReportPlan, city: City, period: Period,
+def _write(rng: random.Random, path: Path, fmt: str, plan: ReportPlan, city: City, period: ReportingPeriod,
            saved: datetime) -> BuiltReport:
     built = build_report(rng, plan, city, period)
     if plan.defect == "not-a-report":

@@ -12,7 +12,7 @@ from zvit.intake import ReportLayout
 from zvit.model import SourceLocation
 from zvit.normalize.columns import Column
 from zvit.normalize.lines import GridRow
-from zvit.normalize.periods import PERIOD_WORDS, Period
+from zvit.normalize.periods import PERIOD_WORDS, ReportingPeriod
 
 _THOUSAND = Decimal(1000)
 _CENT = Decimal("0.01")
@@ -46,7 +46,7 @@ class BuiltReport:
     has_total: bool
 
 
-def build_report(rng: random.Random, plan: ReportPlan, city: City, period: Period) -> BuiltReport:
+def build_report(rng: random.Random, plan: ReportPlan, city: City, period: ReportingPeriod) -> BuiltReport:
     """Draw one report's text and numbers; the line count (lines + sub-items) is exactly plan.lines."""
     columns = _columns(plan)
     rows, sub_items, continuations = _rows(rng, plan)
@@ -171,10 +171,7 @@ def _money_cells(rng: random.Random, plan: ReportPlan, *, over_budget: bool) -> 
 
 def format_amount(hryvnias: Decimal, unit: int, rng: random.Random | None = None) -> str:
     """An amount as a clerk types it: «1 234,5» in тис. грн, «249 000,00» in грн, grouped or not."""
-    if unit == 1000:
-        text = f"{(hryvnias / _THOUSAND).quantize(_TENTH):,}"
-    else:
-        text = f"{hryvnias.quantize(_CENT):,}"
+    text = f"{(hryvnias / _THOUSAND).quantize(_TENTH):,}" if unit == 1000 else f"{hryvnias.quantize(_CENT):,}"
     grouping = " " if rng is None or rng.random() < 0.7 else ""
     return text.replace(",", grouping).replace(".", ",")
 
@@ -205,7 +202,7 @@ def _value(text: str, unit: int) -> Decimal:
     return Decimal(text.replace(" ", "").replace(",", ".")) * unit
 
 
-def _header(rng: random.Random, plan: ReportPlan, city: City, period: Period) -> list[str]:
+def _header(rng: random.Random, plan: ReportPlan, city: City, period: ReportingPeriod) -> list[str]:
     program = plan.program
     title = program.title
     if rng.random() < 0.03:
@@ -225,7 +222,7 @@ def _header(rng: random.Random, plan: ReportPlan, city: City, period: Period) ->
     ]
 
 
-def period_phrase(period: Period) -> str:
+def period_phrase(period: ReportingPeriod) -> str:
     """How a report's title names its period: «за 9 місяців 2022 року», «за 2022 рік»."""
     return f"за {period.year} рік" if period.quarter == 4 else f"за {PERIOD_WORDS[period.quarter]} {period.year} року"
 

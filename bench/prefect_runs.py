@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 #: Which stage each task of flows/quarterly.py belongs to; a task not listed here counts as "other".
@@ -81,7 +82,7 @@ def flow_times(prefect_home: Path) -> FlowTimes | None:
 def _handovers(tasks: list[tuple[str, str, str]]) -> tuple[tuple[str, str, float], ...]:
     ordered = sorted((_time(start), _time(end), stage_of(key)) for key, start, end in tasks)
     found = []
-    for (_, ended, before), (began, _, after) in zip(ordered, ordered[1:]):
+    for (_, ended, before), (began, _, after) in pairwise(ordered):
         if before != after:
             found.append((before, after, round((began - ended).total_seconds(), 3)))
     return tuple(found)

@@ -47,13 +47,13 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
 def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str]) -> str:
     """The results page: summary, stage times two ways, estimates for runs stopped, targets, machine."""
     lines = ["# Benchmark: a synthetic quarter through `zvit run`", "",
-             f"Measured {machine['date']} with `python -m bench.run` (commit {machine['commit']}). "
-             "Each N is one synthetic quarter from `bench.generate` (seed fixed), a fresh SQLite warehouse and "
-             "a fresh temporary Prefect server.", "",
+             (f"Measured {machine['date']} with `python -m bench.run` (commit {machine['commit']}). "
+              "Each N is one synthetic quarter from `bench.generate` (seed fixed), a fresh SQLite warehouse and "
+              "a fresh temporary Prefect server."), "",
              "## End to end", "",
-             "| N | files (docx/xlsx/csv) | report lines | programs | floor s | pipeline s | ratio | start-up s "
-             "| pipeline − start-up s | per submission ms | floor read only s | net ratio "
-             "| peak RSS MiB (naive sum) | verdicts |",
+             ("| N | files (docx/xlsx/csv) | report lines | programs | floor s | pipeline s | ratio | start-up s "
+              "| pipeline − start-up s | per submission ms | floor read only s | net ratio "
+              "| peak RSS MiB (naive sum) | verdicts |"),
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         d, pipe, formats = derived(row), row["pipeline"], row["formats"]
@@ -66,15 +66,15 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str]) -> str:
             f" | {_s(row['startup']['wall_seconds'])} | {_s(d['net'])} | {_s(d['per_submission_ms'], 0)}"
             f" | {_s(row['floor'].get('read_seconds'))} | {_x(d['net_ratio'])} | {pipe['peak_rss_mib']}"
             f" ({pipe.get('peak_rss_naive_mib', '-')}) | {verdicts} |")
-    lines += ["", "*floor*: one plain Python process opens every file and reads every cell (python-docx: every "
-              "paragraph and every cell of every table; openpyxl read-only: every cell value; csv: every field), "
-              "interpreter start and imports included; *floor read only* leaves those out. *ratio* = pipeline / "
-              "floor, both wall clock, measured in the same run. *start-up*: `zvit run` on an empty inbox with "
-              "the same registry (imports, the temporary Prefect server, registry sync, an empty flow, the "
-              "summary). *net ratio* = (pipeline − start-up) / floor read only. *peak RSS*: VmRSS summed over "
-              "the process tree (zvit and the Prefect server it starts), sampled every 50 ms; a child forked but "
-              "not yet exec'd (WeasyPrint spawns gcc/ld to find its libraries) repeats its parent's pages and is "
-              "left out, the naive sum counts it.", ""]
+    lines += ["", ("*floor*: one plain Python process opens every file and reads every cell (python-docx: every "
+               "paragraph and every cell of every table; openpyxl read-only: every cell value; csv: every field), "
+               "interpreter start and imports included; *floor read only* leaves those out. *ratio* = pipeline / "
+               "floor, both wall clock, measured in the same run. *start-up*: `zvit run` on an empty inbox with "
+               "the same registry (imports, the temporary Prefect server, registry sync, an empty flow, the "
+               "summary). *net ratio* = (pipeline − start-up) / floor read only. *peak RSS*: VmRSS summed over "
+               "the process tree (zvit and the Prefect server it starts), sampled every 50 ms; a child forked but "
+               "not yet exec'd (WeasyPrint spawns gcc/ld to find its libraries) repeats its parent's pages and is "
+               "left out, the naive sum counts it."), ""]
     lines += _prefect_table(rows) + _inprocess_table(rows) + _render_table(rows) + _estimates(rows)
     lines += _targets(rows) + _machine(machine)
     return "\n".join(lines) + "\n"
@@ -82,18 +82,19 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str]) -> str:
 
 def _prefect_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Where the time goes: the Prefect task runs of `zvit run`", "",
-             "Read from the task runs in the run's temporary Prefect database. *collect* is from the flow's start "
-             "to the first task's start (listing the inbox). *parse* is the span from the first `read-files` task's "
-             "start to the last one's end (up to 16 tasks, each a group of files, run concurrently and reading "
-             "on a process pool over the cores), with the summed time inside the tasks in brackets; the other stages are the time inside their tasks; *notify* is the `notify` "
-             "task plus `flag-rejection` (one task per rejected report). *between tasks*: idle time from one stage's "
-             "last task to the next stage's first (Prefect preparing the next task run: it walks every value of "
-             "the batch passed as a parameter). *outside the flow*: from the process's "
-             "start to the flow's start (imports, the temporary server's start) and from the flow's end to the "
-             "process's exit (the summary, the server's shutdown). *empty inbox* rows are the start-up runs. "
-             "A stage missing from a stopped run had not finished.", "",
-             "| N | collect s | parse s (inside tasks) [files] | validate s | load s | render s | notify s (runs) "
-             "| between tasks s (largest) | flow s | outside the flow s (before + after) |",
+             ("Read from the task runs in the run's temporary Prefect database. *collect* is from the flow's start "
+              "to the first task's start (listing the inbox). *parse* is the span from the first `read-files` task's "
+              "start to the last one's end (up to 16 tasks, each a group of files, run concurrently and reading "
+              "on a process pool over the cores), with the summed time inside the tasks in brackets; the other "
+              "stages are the time inside their tasks; *notify* is the `notify` "
+              "task plus `flag-rejection` (one task per rejected report). *between tasks*: idle time from one stage's "
+              "last task to the next stage's first (Prefect preparing the next task run: it walks every value of "
+              "the batch passed as a parameter). *outside the flow*: from the process's "
+              "start to the flow's start (imports, the temporary server's start) and from the flow's end to the "
+              "process's exit (the summary, the server's shutdown). *empty inbox* rows are the start-up runs. "
+              "A stage missing from a stopped run had not finished."), "",
+             ("| N | collect s | parse s (inside tasks) [files] | validate s | load s | render s | notify s (runs) "
+              "| between tasks s (largest) | flow s | outside the flow s (before + after) |"),
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     runs = [(f"{row['n']}: empty inbox", row["startup"]) for row in rows]
     runs += [(str(row["n"]), row["pipeline"]) for row in rows]
@@ -123,14 +124,14 @@ def _handovers(handovers: list[list[Any]] | None) -> str:
 
 def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Stage times without Prefect (`bench.stages`, one process and its reading pool)", "",
-             "The same steps the flow runs, called directly on the same files and a fresh warehouse: "
-             "zvit.submissions `inbox_files` + `file_sha256` (collect), zvit.reading `read_files` on a "
-             "`reading_pool` (parse), `check` (validate), "
-             "zvit.warehouse `sync_registry` + zvit.submissions `store` + `current_rejections` (load), "
-             "`gather_report` + `write_report` per program and format as zvit.quarter `render_reports` does "
-             "(render) and zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "
-             "WeasyPrint and zvit, paid once before the stages. A stage missing from a stopped run had not "
-             "finished.", "",
+             ("The same steps the flow runs, called directly on the same files and a fresh warehouse: "
+              "zvit.submissions `inbox_files` + `file_sha256` (collect), zvit.reading `read_files` on a "
+              "`reading_pool` (parse), `check` (validate), "
+              "zvit.warehouse `sync_registry` + zvit.submissions `store` + `current_rejections` (load), "
+              "`gather_report` + `write_report` per program and format as zvit.quarter `render_reports` does "
+              "(render) and zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "
+              "WeasyPrint and zvit, paid once before the stages. A stage missing from a stopped run had not "
+              "finished."), "",
              "| N | import s | " + " | ".join(f"{stage} s" for stage in STAGES) + " | total s | peak RSS MiB |",
              "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |"]
     for row in rows:
@@ -145,9 +146,9 @@ def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
 
 def _render_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["### Render by format (`bench.stages`)", "",
-             "Seconds per format summed over the programs rendered, and the largest program's report lines. "
-             "A program over `ZVIT_PDF_MAX_LINES` (1500) report lines gets no PDF in the run, as here at "
-             "N = 1000 (`zvit report --format pdf` prints it on request: about 100 s and 1 GB for 3,000 lines).", "",
+             ("Seconds per format summed over the programs rendered, and the largest program's report lines. "
+              "A program over `ZVIT_PDF_MAX_LINES` (1500) report lines gets no PDF in the run, as here at "
+              "N = 1000 (`zvit report --format pdf` prints it on request: about 100 s and 1 GB for 3,000 lines)."), "",
              "| N | programs rendered | " + " | ".join(f"{part} s" for part in RENDER_PARTS)
              + " | lines of the largest program |",
              "| ---: | ---: | " + " | ".join("---:" for _ in RENDER_PARTS) + " | ---: |"]

@@ -8,11 +8,13 @@ by a timeout still tells what it measured), then one line with the totals.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +40,11 @@ def measure(inbox: Path, period: str) -> dict[str, Any]:
     """
     began = time.perf_counter()
     # The heavy imports the stages would otherwise pay on first use (Great Expectations, Typst).
-    import great_expectations  # noqa: F401
-    import typst  # noqa: F401
+    for heavy in ("great_expectations", "typst"):
+        importlib.import_module(heavy)
 
     from zvit.pipeline import Job, Steps, check, inbox_files, process, received, store
+    from zvit.quality.findings import Status
     from zvit.reading import read_all
     from zvit.registry import load_registry
     from zvit.settings import Settings
@@ -69,7 +72,7 @@ def measure(inbox: Path, period: str) -> dict[str, Any]:
     statuses = Counter(item.result.status.value for item in stored if item.result is not None)
     return {"files": len(files), "reports": len(stored), "unreadable": len(outcome.refused),
             "lines": sum(len(item.report.rows) for item in stored), "statuses": dict(statuses),
-            "rejected_current": statuses.get("rejected", 0), "report_files": len(reports),
+            "rejected_current": statuses.get(Status.REJECTED, 0), "report_files": len(reports),
             "notify_error": notify_error}
 
 
@@ -84,10 +87,10 @@ def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
     written: dict[str, Path] = {}
     programs = report_programs(engine, period)
     for program in programs:
-        report = _stage("render:gather", lambda: gather_report(engine, program=program, period=period,
-                                                               timezone=settings.timezone), program=program)
+        report = _stage("render:gather", partial(gather_report, engine, program=program, period=period,
+                                                 timezone=settings.timezone), program=program)
         for fmt in FORMATS:
-            paths = _stage(f"render:{fmt}", lambda: write_report(report, out_dir, formats=(fmt,)),  # noqa: B023
+            paths = _stage(f"render:{fmt}", partial(write_report, report, out_dir, formats=(fmt,)),
                            program=program, lines=_line_count(report))
             written.update(paths if len(programs) == 1 else {f"{program}.{k}": p for k, p in paths.items()})
     return written

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prefect.server.api.server import SubprocessASGIServer
 
 
 def start_server_while_importing(*modules: str) -> None:
@@ -29,8 +34,7 @@ def start_server_while_importing(*modules: str) -> None:
     thread.join()
 
 
-def _start(server: object) -> None:
-    try:
-        server.start()  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001, S110 - Prefect starts it again when the flow runs and reports the error
-        pass
+def _start(server: SubprocessASGIServer) -> None:
+    # any failure is left to Prefect: it starts the server again when the flow runs and reports the error then
+    with contextlib.suppress(Exception):
+        server.start()

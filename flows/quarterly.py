@@ -11,7 +11,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -23,10 +23,11 @@ from prefect.runtime import flow_run, task_run
 from prefect.utilities.annotations import quote
 from sqlalchemy.engine import Engine
 
+from flows.logs import show_zvit_logs
 from zvit.normalize.periods import last_ended, parse_period_code
 from zvit.notify import send_due_reminders, send_operator_alert, transport_from_settings
-from zvit.pipeline import Checked, Job, Outcome, Steps, check, inbox_files, process, received, store
 from zvit.notify.artifact import rejection_markdown
+from zvit.pipeline import Checked, Job, Outcome, Steps, check, inbox_files, process, received, store
 from zvit.quarter import notify_period, render_reports, summarize, verdict_rows
 from zvit.reading import Submitted, Unreadable, file_sha256, read_files, reading_pool, stable_groups
 from zvit.registry import load_registry
@@ -34,6 +35,10 @@ from zvit.settings import Settings
 from zvit.version import reading_code_version
 from zvit.warehouse import make_engine, sync_registry
 from zvit.warehouse.queries import current_rejected
+
+show_zvit_logs()
+
+T = TypeVar("T")
 
 
 class SubmissionsRejected(Exception):
@@ -44,7 +49,7 @@ class NothingToCollect(Exception):
     """The inbox folder is missing, or holds no file for the department: the run did nothing, so it fails."""
 
 
-def run_logger() -> logging.Logger | logging.LoggerAdapter:
+def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     """The run's logger inside a flow or task run, else a plain one."""
     # The run's logger shows in the Prefect UI; outside a run (task.fn() in tests) a plain one serves.
     try:
@@ -64,7 +69,7 @@ def inbox_folder(period: str, inbox: str | None, settings: Settings) -> Path:
 READ_GROUPS = 16
 
 
-def _files_key(context: TaskRunContext, parameters: dict) -> str:
+def _files_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     # A group is read again only when a file's bytes, the group's files or the reading code change: Retry reuses
     # the rest. The path is part of the key because the reading remembers where the file is (arrival time).
     digest = hashlib.sha256()
@@ -114,12 +119,17 @@ def store_submissions(checked: list[Checked], job: Job, count: int) -> list[Chec
     return store(checked, job)
 
 
+def quoted(value: T) -> T:
+    """`quote(value)` as a task's argument: Prefect passes the value itself to the task without walking it for
+    futures (a batch is thousands of objects). Typed as the value, which is what the task receives."""
+    return cast("T", quote(value))
+
+
 def task_steps() -> Steps:
     """The pipeline's steps as this flow's tasks."""
-    # quote(): a batch is thousands of objects that Prefect would otherwise walk looking for futures.
     return Steps(read=read_inbox,
-                 check=lambda submitted, job: check_batch(quote(submitted), quote(job), len(submitted)),
-                 store=lambda checked, job: store_submissions(quote(checked), quote(job), len(checked)))
+                 check=lambda submitted, job: check_batch(quoted(submitted), quoted(job), len(submitted)),
+                 store=lambda checked, job: store_submissions(quoted(checked), quoted(job), len(checked)))
 
 
 @task(name="flag-rejection", task_run_name="{period} / {department}", cache_policy=NO_CACHE)
@@ -158,14 +168,14 @@ def notify(period: str, ids: list[int], reports: dict[str, Path], engine: Engine
                          settings=settings)
 
 
-def alert_operators(flow: Any, run: Any, state: Any) -> None:
+def alert_operators(flow: Any, flow_run: Any, state: Any) -> None:
     """on_failure / on_crashed: tell the operators, unless the run failed only because data was rejected."""
     if isinstance(state.result(raise_on_failure=False), SubmissionsRejected):
         return
     settings = Settings.load()
     engine = make_engine(settings.database_url)
     try:
-        send_operator_alert(run.name, str(run.id), state.message or str(state.type), engine=engine,
+        send_operator_alert(flow_run.name, str(flow_run.id), state.message or str(state.type), engine=engine,
                             transport=transport_from_settings(settings), state=state.name, settings=settings)
     finally:
         engine.dispose()
@@ -193,10 +203,9 @@ def collect(period: str, inbox: str | None, department: str | None) -> list[int]
         if not outcome.files:
             whose = f" from {department}" if department else ""
             raise NothingToCollect(f"{period}: no file{whose} in {folder} ({len(paths)} files there)")
-        log_fates(outcome)
-        publish_verdicts(period, quote(engine))
+        publish_verdicts(period, quoted(engine))
         flags = flag_rejections(period, outcome, engine)
-        notify(period, outcome.submission_ids, render_report(period, quote(engine), settings), quote(engine),
+        notify(period, outcome.submission_ids, render_report(period, quoted(engine), settings), quoted(engine),
                settings)
     finally:
         engine.dispose()
@@ -205,20 +214,10 @@ def collect(period: str, inbox: str | None, department: str | None) -> list[int]
     return outcome.submission_ids
 
 
-def log_fates(outcome: Outcome) -> None:
-    logger = run_logger()
-    for fate in outcome.files:
-        if fate.reason:
-            logger.warning("%s: %s", fate.fate.value, fate.reason)
-    logger.info("%d files: %s", len(outcome.files),
-                ", ".join(f"{fate} {sum(1 for f in outcome.files if f.fate == fate)}"
-                          for fate in dict.fromkeys(f.fate for f in outcome.files)))
-
-
 def flag_rejections(period: str, outcome: Outcome, engine: Engine) -> list[Any]:
     """A failed task per rejected submission that is still its department's current version."""
     rejected = set(current_rejected(engine, outcome.submission_ids))
-    return [flag_rejection(period, item.result.department or "?", quote(item), return_state=True)
+    return [flag_rejection(period, item.result.department or "?", quoted(item), return_state=True)
             for item in outcome.reports if item.result is not None and item.result.submission_id in rejected]
 
 

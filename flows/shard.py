@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from prefect import flow, task
@@ -13,26 +13,30 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
-from prefect.utilities.annotations import quote
 
 from flows.quarterly import (
     SubmissionsRejected,
-    flag_rejections,
-    log_fates,
     alert_operators,
+    flag_rejections,
     inbox_folder,
     notify,
     period_or_last_ended,
     publish_verdicts,
+    quoted,
     render_report,
     run_logger,
     task_steps,
 )
+from models import row_id
 from zvit.pipeline import Job, inbox_files, process, received
+from zvit.quality.findings import Status
 from zvit.reading import file_sha256
 from zvit.registry import load_registry
 from zvit.settings import Settings
 from zvit.warehouse import current_submissions, make_engine
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import FlowRun
 
 #: The deployment each shard runs as (prefect.yaml): flow name / deployment name.
 LOAD_FILES = "load-files/load-files"
@@ -67,7 +71,6 @@ def load_files(period: str, paths: list[str]) -> list[int]:
         job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
                   timezone=settings.timezone)
         outcome = process(received([Path(path) for path in paths], job), job, steps=task_steps())
-        log_fates(outcome)
         flag_rejections(period, outcome, engine)
     finally:
         engine.dispose()
@@ -83,7 +86,7 @@ def period_submissions(period: str, sha256s: list[str]) -> tuple[list[int], list
         found = [s for s in current_submissions(engine, period=period) if s.sha256 in files]
     finally:
         engine.dispose()
-    return [s.id for s in found], [s.department_name or "?" for s in found if s.status == "rejected"]
+    return [row_id(s) for s in found], [s.department_name or "?" for s in found if s.status == Status.REJECTED]
 
 
 def _wait(run_ids: list[UUID]) -> dict[UUID, Any]:
@@ -121,9 +124,10 @@ def collect_quarter_sharded(period: str = "", inbox: str = "", shards: int = 4) 
     # Absolute paths: a shard may run on another machine that mounts the inbox at the same place.
     files = [path.resolve() for path in inbox_files(inbox_folder(period, inbox or None, settings))]
     parts = split(files, shards)
-    # timeout=0: submit every shard first, so the pool's workers take them up side by side.
-    runs = [run_deployment(LOAD_FILES, parameters={"period": period, "paths": [str(p) for p in shard]},
-                           flow_run_name=f"{period} / shard {number} of {len(parts)}", timeout=0)
+    # timeout=0: submit every shard first, so the pool's workers take them up side by side. Called from a
+    # synchronous flow, run_deployment returns the run (it is typed as the run or its coroutine).
+    runs = [cast("FlowRun", run_deployment(LOAD_FILES, parameters={"period": period, "paths": [str(p) for p in shard]},
+                                           flow_run_name=f"{period} / shard {number} of {len(parts)}", timeout=0))
             for number, shard in enumerate(parts, start=1)]
     logger.info("%s: %d files in %d shards", period, len(files), len(runs))
     states = _wait([run.id for run in runs])
@@ -132,8 +136,8 @@ def collect_quarter_sharded(period: str = "", inbox: str = "", shards: int = 4) 
     ids, rejected = period_submissions(period, [file_sha256(path) for path in files])
     engine = make_engine(settings.database_url)
     try:
-        publish_verdicts(period, quote(engine))
-        notify(period, ids, render_report(period, quote(engine), settings), quote(engine), settings)
+        publish_verdicts(period, quoted(engine))
+        notify(period, ids, render_report(period, quoted(engine), settings), quoted(engine), settings)
     finally:
         engine.dispose()
     if failed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
@@ -21,3 +23,16 @@ class WarehouseModel(SQLModel, registry=registry(metadata=MetaData(naming_conven
 
 
 metadata = WarehouseModel.metadata
+
+
+class HasId(Protocol):
+    """A table row: every warehouse table has an integer `id` primary key."""
+
+    id: int | None
+
+
+def row_id(row: HasId) -> int:
+    """The id of a row read from the database or flushed to it (a table's `id` is None only before that)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed")
+    return row.id

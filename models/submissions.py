@@ -10,16 +10,19 @@ from sqlmodel import Field
 
 from models.base import WarehouseModel
 from models.types import MONEY, PERCENT
+from zvit.quality.findings import VERDICTS, Severity, Status
 
 #: Check outcome of a submission, kept for good in `check_status`.
-CHECK_STATUSES: tuple[str, ...] = ("accepted", "accepted_with_warnings", "rejected")
+CHECK_STATUSES: tuple[str, ...] = tuple(status.value for status in VERDICTS)
 #: `status` is the check outcome while the submission is current, then 'superseded'.
-STATUSES: tuple[str, ...] = (*CHECK_STATUSES, "superseded")
+STATUSES: tuple[str, ...] = (*CHECK_STATUSES, Status.SUPERSEDED.value)
 #: critical rejects the submission, warning is loaded and shown, notice records a repair made at intake.
-SEVERITIES: tuple[str, ...] = ("critical", "warning", "notice")
-#: What became of a received file (zvit.pipeline.Fate): stored as submissions, or refused and why.
+SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in Severity)
+# FATES and ORIGINS repeat zvit.warehouse.receipts.Fate and Origin by hand: that module imports models, so
+# models cannot import it back.
+#: What became of a received file (zvit.warehouse.receipts.Fate, less `checked`, which is never stored).
 FATES: tuple[str, ...] = ("stored", "unreadable", "unregistered", "duplicate", "unsupported")
-#: Where a file came from: an inbox folder, a mailbox, the web page.
+#: Where a file came from (zvit.warehouse.receipts.Origin): an inbox folder, a mailbox, the web page.
 ORIGINS: tuple[str, ...] = ("folder", "mail", "upload")
 #: What zvit emails: departments get rejection, reminder and overdue notices, the consolidator a digest,
 #: the operators an alert.

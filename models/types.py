@@ -10,7 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
-class _SqliteNumeric(Numeric):
+class _SqliteNumeric(Numeric[Decimal]):
     """NUMERIC(p, s) in SQLite DDL with no float conversion on the way in or out (ExactNumeric does it)."""
 
     def bind_processor(self, dialect: Dialect) -> None:

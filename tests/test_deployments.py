@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from zvit.registry import Period, load_registry
+from zvit.registry import ReportingPeriod, load_registry
 from zvit.registry.periods import default_deadline
 from zvit.settings import DEFAULT_REGISTRY_DIR, Settings
 
@@ -34,6 +34,12 @@ def test_deployment_entrypoint_loads_a_flow_that_takes_its_parameters(deployment
     signature = inspect.signature(flow.fn)
     assert set(deployment.get("parameters", {})) <= set(signature.parameters)
     assert deployment["description"].strip()
+    # Issue 13: the UI's run form describes every parameter, and none is a str/None toggle.
+    properties = flow.parameters.model_dump()["properties"]
+    assert set(properties) == set(signature.parameters)
+    for name, schema in properties.items():
+        assert schema.get("description", "").strip(), f"{deployment['name']}: {name} has no description"
+        assert "anyOf" not in schema, f"{deployment['name']}: {name} is optional (a toggle in the form)"
 
 
 def _runs(deployment: str, start: date, count: int) -> list[datetime]:
@@ -49,7 +55,7 @@ def _runs(deployment: str, start: date, count: int) -> list[datetime]:
 def _deadlines(year: int) -> list[date]:
     """The registry calendar's rule for the four periods whose deadlines fall in `year` (overrides aside)."""
     calendar = load_registry(DEFAULT_REGISTRY_DIR).calendar
-    periods = [Period(year - 1, 4), *(Period(year, quarter) for quarter in (1, 2, 3))]
+    periods = [ReportingPeriod(year - 1, 4), *(ReportingPeriod(year, quarter) for quarter in (1, 2, 3))]
     return [default_deadline(period, day=calendar.deadline_day, months_after=calendar.months_after_quarter)
             for period in periods]
 

@@ -228,7 +228,7 @@ def test_address_settings_are_split_and_checked() -> None:
 
 
 def test_the_registry_and_the_settings_accept_the_same_addresses() -> None:
-    from zvit.registry.schema import Department
+    from zvit.registry.schema import DepartmentEntry
 
     for address in ("ops@example.org", "o.ps+zvit@mail.example.org", "ops@example", "ops..x@example.org",
                     "Ops <ops@example.org>", f"{'a' * 250}@example.org"):
@@ -238,7 +238,7 @@ def test_the_registry_and_the_settings_accept_the_same_addresses() -> None:
         except ValueError:
             settings_accept = False
         try:
-            Department(code="d", name="D", emails=(address,), programs=("p",))
+            DepartmentEntry(code="d", name="D", emails=(address,), programs=("p",))
             registry_accepts = True
         except ValueError:
             registry_accepts = False

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zvit.model import Decision
+from zvit.model import DecisionCitation
 from zvit.normalize.decisions import DateError, parse_decisions
 from zvit.normalize.header import read_header, split_units
-from zvit.normalize.periods import Period, PeriodError, find_period, parse_period_code
+from zvit.normalize.periods import ReportingPeriod, PeriodError, find_period, parse_period_code
 from zvit.normalize.text import has_latin_in_cyrillic, repair_latin
 
 
@@ -34,7 +34,7 @@ def test_period_wording_gives_the_cumulative_period(text: str, code: str) -> Non
 
 def test_period_codes_round_trip_and_know_their_dates() -> None:
     period = parse_period_code("2022-Q3")
-    assert period == Period(2022, 3)
+    assert period == ReportingPeriod(2022, 3)
     assert (period.start, period.end) == (date(2022, 1, 1), date(2022, 9, 30))
     with pytest.raises(PeriodError):
         parse_period_code("2022-3")
@@ -51,7 +51,7 @@ def test_period_codes_round_trip_and_know_their_dates() -> None:
     ("рішенням № 31/2 від 24.12.20", [("31/2", date(2020, 12, 24))]),
 ])
 def test_decisions_in_every_written_form(text: str, decisions: list[tuple[str | None, date]]) -> None:
-    assert parse_decisions(text) == [Decision(number=n, date=d) for n, d in decisions]
+    assert parse_decisions(text) == [DecisionCitation(number=n, date=d) for n, d in decisions]
 
 
 def test_a_date_that_does_not_exist_is_an_error() -> None:
@@ -97,7 +97,7 @@ def test_header_without_colon_or_quotes_still_gives_its_fields() -> None:
         "Термін реалізації Програми 2021-2023 роки",
     ])
     assert header.title == "розвитку малого підприємництва на 2021-2023 роки за I півріччя 2022 року"
-    assert header.period == Period(2022, 2)
-    assert header.decisions == [Decision(number="31", date=date(2020, 12, 24))]
+    assert header.period == ReportingPeriod(2022, 2)
+    assert header.decisions == [DecisionCitation(number="31", date=date(2020, 12, 24))]
     assert header.responsible_executors == ["управління економіки"]
     assert header.term == "2021-2023"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from zvit.model import Decision, Report
+from zvit.model import DecisionCitation, Report
 
 D = Decimal
 # (measure, sub_item, planned, annual, financed, percent) in hryvnias, as the reports mean them.
@@ -70,10 +70,10 @@ def test_departments_are_the_executors_of_the_rows(seed_reports: list[Report]) -
 
 def test_decisions_are_read_in_every_form_the_reports_use(seed_reports: list[Report]) -> None:
     assert [list(r.decisions) for r in seed_reports] == [
-        [Decision(number="31", date=date(2020, 12, 24)), Decision(number="558", date=date(2022, 9, 2))],
-        [Decision(number="31", date=date(2020, 12, 24)), Decision(number="279", date=date(2021, 9, 23)),
-         Decision(number="381", date=date(2021, 12, 24)), Decision(number=None, date=date(2022, 9, 2))],
-        [Decision(number="1430", date=date(2020, 12, 2)), Decision(number="279", date=date(2022, 9, 23))],
+        [DecisionCitation(number="31", date=date(2020, 12, 24)), DecisionCitation(number="558", date=date(2022, 9, 2))],
+        [DecisionCitation(number="31", date=date(2020, 12, 24)), DecisionCitation(number="279", date=date(2021, 9, 23)),
+         DecisionCitation(number="381", date=date(2021, 12, 24)), DecisionCitation(number=None, date=date(2022, 9, 2))],
+        [DecisionCitation(number="1430", date=date(2020, 12, 2)), DecisionCitation(number="279", date=date(2022, 9, 23))],
     ]
 
 

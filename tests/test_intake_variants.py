@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 
 from zvit.intake import read_reports
-from zvit.model import Decision
+from zvit.model import DecisionCitation
 
 D = Decimal
 
@@ -32,8 +32,8 @@ def test_comma_csv_with_other_header_words_and_numbered_sub_items(tmp_path: Path
     (report,) = read_reports(path)
     assert (report.program, report.period) == ("розвитку освіти на 2022-2024 роки за січень-вересень 2022 року",
                                                "2022-Q3")
-    assert report.decisions == (Decision(number="31", date=date(2020, 12, 24)),
-                                Decision(number="558", date=date(2022, 9, 2)))
+    assert report.decisions == (DecisionCitation(number="31", date=date(2020, 12, 24)),
+                                DecisionCitation(number="558", date=date(2022, 9, 2)))
     assert [(r.measure, r.sub_item, r.content, r.annual, r.financed, r.percent) for r in report.rows] == [
         ("1", 0, "Ремонт шкіл", D("1200500.00"), D("600250.00"), D("50.00")),
         ("1", 1, "Ремонт покрівлі", D("200000.00"), D("100000.00"), D("50.00")),
@@ -86,7 +86,7 @@ def _word_report_with_two_level_header(path: Path) -> Path:
 def test_word_report_with_merged_two_level_header_and_merged_number_cell(tmp_path: Path) -> None:
     (report,) = read_reports(_word_report_with_two_level_header(tmp_path / "bezpeka.docx"))
     assert (report.program, report.period) == ("Безпечне місто", "2023-Q2")
-    assert report.decisions == (Decision(number="120", date=date(2023, 2, 15)),)
+    assert report.decisions == (DecisionCitation(number="120", date=date(2023, 2, 15)),)
     assert [(r.measure, r.sub_item, r.planned, r.annual, r.financed, r.percent, r.info) for r in report.rows] == [
         ("1", 0, D("1500000.00"), D("500000.00"), D("249900.00"), D("49.98"), "Встановлено 12 камер"),
         ("1", 1, D("300000.00"), D("100000.00"), D("50000.00"), D("50.00"), None),

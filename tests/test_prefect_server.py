@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -129,4 +130,34 @@ def test_served_beside_a_work_pool_a_rejected_quarter_fails_and_a_ui_retry_compl
         engine.dispose()
     html = (Path(environment["ZVIT_REPORTS_DIR"]) / "2022-Q3" / "efektyvna-vlada.html").read_text(encoding="utf-8")
     assert "402,7" in html  # the corrected department's annual volume, тис. грн, now in the report
+
+    # Issue 13: the operator who retried sees at once, in the run's verdict table, that the correction was accepted.
+    verdicts = _verdicts(server, "verdicts-2022-q3")
+    assert verdicts["flow_run_id"] == run["id"]
+    states = {row["Виконавець"]: row["Стан"] for row in json.loads(verdicts["data"])}
+    assert states == {"upravlinnia-zvernen": "прийнято із зауваженнями",
+                      "upravlinnia-zviazkiv": "прийнято із зауваженнями",
+                      "viddil-deputatskoi-diialnosti": "прийнято із зауваженнями"}
+
+    # Issue 16: zvit's own log lines (the pipeline's count of fates) reach the run's logs in the UI.
+    logs = httpx.post(f"{server}/logs/filter", timeout=10,
+                      json={"logs": {"flow_run_id": {"any_": [run["id"]]}}, "limit": 200}).json()
+    assert any(entry["name"] == "zvit.pipeline" and "3 files: stored 3" in entry["message"] for entry in logs), \
+        sorted({entry["name"] for entry in logs})
+
+    # process-submission for a period with no inbox folder fails naming the folder, never completes doing nothing.
+    single = _deployment(server, "process-submission", "process-submission-served")
+    assert single is not None
+    missing = httpx.post(f"{server}/deployments/{single['id']}/create_flow_run", timeout=10, json={
+        "parameters": {"department": "upravlinnia-zvernen", "period": "2023-Q1"}}).json()
+    assert _final_state(server, missing["id"]) == "FAILED"
+    message = httpx.get(f"{server}/flow_runs/{missing['id']}", timeout=5).json()["state"]["message"]
+    assert "2023-Q1" in message and str(inbox.parent / "2023-Q1") in message
     shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
+
+
+def _verdicts(api: str, key: str) -> dict:
+    """The newest artifact of a key, as the UI's Artifacts page shows it."""
+    response = httpx.get(f"{api}/artifacts/{key}/latest", timeout=5)
+    response.raise_for_status()
+    return response.json()

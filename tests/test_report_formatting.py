@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zvit.normalize.numbers import parse_number
-from zvit.normalize.periods import Period
+from zvit.normalize.periods import ReportingPeriod
 from zvit.report.charts import ChartItem, axis_scale, bar_chart
 from zvit.formatting import HRYVNIAS, THOUSANDS, amount, number, ratio, round_half_up, uk_date, uk_datetime
 from zvit.report.texts import period_phrase, severity_label, status_label, title
@@ -68,8 +68,8 @@ def test_dates_are_written_out_with_the_month_in_the_genitive() -> None:
     (4, "за 2022 рік"),
 ])
 def test_the_period_is_named_as_the_title_needs(quarter: int, phrase: str) -> None:
-    assert period_phrase(Period(2022, quarter)) == phrase
-    assert title("Ефективна влада. Конкурентне місто", Period(2022, quarter)) == (
+    assert period_phrase(ReportingPeriod(2022, quarter)) == phrase
+    assert title("Ефективна влада. Конкурентне місто", ReportingPeriod(2022, quarter)) == (
         f"Зведений звіт про результати виконання міської цільової програми «Ефективна влада. Конкурентне місто» "
         f"{phrase}")
 

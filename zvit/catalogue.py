@@ -39,7 +39,8 @@ class Rule:
 
 @cache
 def _catalogue() -> dict[str, Any]:
-    return yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    catalogue: dict[str, Any] = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    return catalogue
 
 
 @cache
@@ -51,7 +52,8 @@ def rules() -> dict[str, Rule]:
 
 def column_name(field_name: str) -> str:
     """The Ukrainian name of a report column, for messages."""
-    return _catalogue()["column_names"].get(field_name, field_name)
+    names: dict[str, str] = _catalogue()["column_names"]
+    return names.get(field_name, field_name)
 
 
 def message(code: str, **params: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from zvit.model import NUMBER_FIELDS, Report, ReportLine
+from zvit.model import NUMBER_FIELDS, FormLine, Report
 
 _LINE_TEXT = ("task", "content", "term", "executors")
 
@@ -17,7 +17,7 @@ def _number(value: Decimal | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def line_data(line: ReportLine) -> dict[str, Any]:
+def line_data(line: FormLine) -> dict[str, Any]:
     """One report line as JSON-ready data."""
     data: dict[str, Any] = {"measure": line.measure, "sub_item": line.sub_item}
     data.update({name: getattr(line, name) for name in _LINE_TEXT})

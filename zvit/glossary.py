@@ -15,7 +15,8 @@ GLOSSARY_PATH = resource_dir("templates") / "glossary.yaml"
 @cache
 def glossary() -> dict[str, dict[str, str]]:
     """Every term by kind (status, severity, fate) and value."""
-    return yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    terms: dict[str, dict[str, str]] = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    return terms
 
 
 def word(value: str | Enum | None, kind: str | None = None) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zvit.quality.findings import PARAGRAPH, Finding, location_text
 
-__all__ = ["PARAGRAPH", "Decision", "Finding", "MONEY_FIELDS", "NUMBER_FIELDS", "Report", "ReportLine",
+__all__ = ["MONEY_FIELDS", "NUMBER_FIELDS", "PARAGRAPH", "DecisionCitation", "Finding", "FormLine", "Report",
            "Signer", "SourceFormat", "SourceLocation", "Total"]
 
 SourceFormat = Literal["docx", "xlsx", "csv", "txt"]
@@ -34,7 +34,7 @@ class SourceLocation(_Frozen):
         return location_text(self.part, self.row)
 
 
-class Decision(_Frozen):
+class DecisionCitation(_Frozen):
     """A council decision cited by a report: number may be missing when only the date is given."""
 
     number: str | None
@@ -48,7 +48,7 @@ class Signer(_Frozen):
     name: str | None = None
 
 
-class ReportLine(_Frozen):
+class FormLine(_Frozen):
     """One measure or sub-item of the report table, amounts in hryvnias."""
 
     measure: str | None
@@ -87,7 +87,7 @@ class Report(_Frozen):
     program: str | None
     period: str | None = Field(description="'2022-Q3': cumulative since 1 January")
     department: str | None = Field(description="the executor named in the rows")
-    decisions: tuple[Decision, ...] = ()
+    decisions: tuple[DecisionCitation, ...] = ()
     #: where the header named the program and cited the decisions
     title_location: SourceLocation | None = None
     decisions_location: SourceLocation | None = None
@@ -95,6 +95,6 @@ class Report(_Frozen):
     term: str | None = None
     signer: Signer | None = None
     units: dict[str, str] = Field(default_factory=dict, description="money field -> unit the column was read in")
-    rows: tuple[ReportLine, ...] = ()
+    rows: tuple[FormLine, ...] = ()
     total: Total | None = None
     warnings: tuple[Finding, ...] = ()

@@ -7,6 +7,8 @@ passing its own `Steps`; the sequence itself is written only here.
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -14,8 +16,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from zvit.errors import PeriodError
 from zvit.model import Report
-from zvit.normalize.periods import PeriodError, parse_period_code
+from zvit.normalize.periods import parse_period_code
 from zvit.quality.findings import Finding, Status, status_for
 from zvit.reading import Submitted, Unreadable, file_sha256, read_all
 from zvit.registry import Registry
@@ -23,8 +26,10 @@ from zvit.registry.resolve import Resolution, Resolver, department_in_name
 from zvit.warehouse.history import measure_history
 from zvit.warehouse.load import LoadResult, load_report
 from zvit.warehouse.queries import stored_sources
-from zvit.warehouse.registry_sync import sync_registry
 from zvit.warehouse.receipts import REFUSED, Fate, Origin, Receipt, record_receipts
+from zvit.warehouse.registry_sync import sync_registry
+
+log = logging.getLogger(__name__)
 
 #: The formats zvit reads; any other file in an inbox is refused as unsupported, never ignored.
 READ_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt")
@@ -159,7 +164,17 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     fates = _fates(files, checked, unreadable, job)
     if job.store and job.engine is not None:
         fates = _record(fates, job)
+    _log(fates)
     return Outcome(fates)
+
+
+def _log(fates: Sequence[FileFate]) -> None:
+    """One line per file not taken as a report, and a count of every fate."""
+    for fate in fates:
+        if fate.reason:
+            log.info("%s: %s", fate.fate.value, fate.reason)
+    counts = Counter(fate.fate.value for fate in fates)
+    log.info("%d files: %s", len(fates), ", ".join(f"{name} {count}" for name, count in counts.items()))
 
 
 def check(submitted: Sequence[Submitted], job: Job) -> list[Checked]:
@@ -168,7 +183,7 @@ def check(submitted: Sequence[Submitted], job: Job) -> list[Checked]:
 
     resolve = Resolver(job.registry)
     resolutions = [resolve(s.report) for s in submitted]
-    years = {_year(s.report.period) for s in submitted} - {None}
+    years = {year for s in submitted if (year := _year(s.report.period)) is not None}
     history = measure_history(job.engine, years) if job.engine is not None and years else []
     findings = check_reports([s.report for s in submitted], resolutions, registry=job.registry, period=job.period,
                              program=job.program, history=history)

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
+from zvit.quality.findings import Severity
 from zvit.warehouse import check_results, view_rows
-from zvit.warehouse.receipts import Receipt, receipts_for_period
+from zvit.warehouse.receipts import Fate, Receipt, receipts_for_period
 
 if TYPE_CHECKING:
     from zvit.notify.transport import Transport
@@ -57,7 +58,7 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
             findings = [{"code": c.rule_code, "severity": c.severity, "message": c.message, "measure": c.measure,
                          "part": c.source_part, "row": c.row, "column": c.column, "value": c.value,
                          "expected": c.expected}
-                        for c in check_results(engine, row["submission_id"]) if c.severity != "notice"]
+                        for c in check_results(engine, row["submission_id"]) if c.severity != Severity.NOTICE]
         late = None if row["is_late"] is None else bool(row["is_late"])
         outcomes.append(DepartmentOutcome(row["department_code"], row["program_code"],
                                           row["source_file"] or row["refused_file"], row["version"], row["status"],
@@ -69,7 +70,8 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
         totals = {name: program.get(name) for name in ("planned", "annual", "financed")}
         totals["percent"] = program.get("computed_percent")
     return QuarterSummary(period, sorted(outcomes, key=lambda o: (o.program, o.department)), totals,
-                          {fmt: str(path) for fmt, path in (reports or {}).items()}, receipts_for_period(engine, period))
+                          {fmt: str(path) for fmt, path in (reports or {}).items()},
+                          receipts_for_period(engine, period))
 
 
 def verdict_rows(summary: QuarterSummary) -> list[dict[str, Any]]:
@@ -81,7 +83,7 @@ def verdict_rows(summary: QuarterSummary) -> list[dict[str, Any]]:
              "Із запізненням": "так" if d.late else "", "Причина": d.reason or ""} for d in summary.departments]
     rows += [{"Виконавець": f.department or "?", "Програма": "", "Файл": f.name, "Версія": "",
               "Стан": word(f.fate), "Зауважень": "", "Із запізненням": "", "Причина": f.reason or ""}
-             for f in summary.files if f.fate not in ("stored",)]
+             for f in summary.files if f.fate != Fate.STORED]
     return rows
 
 
@@ -124,8 +126,7 @@ def notify_period(engine: Engine, period: str, submission_ids: list[int], report
     outcomes = [*flush_queue(engine, transport),
                 *notify_rejections(engine, submission_ids, registry=registry, transport=transport, settings=settings),
                 *notify_refusals(engine, period, registry=registry, transport=transport, settings=settings)]
-    for program in sorted({row["program_code"] for row in view_rows(engine, "v_department_status",
-                                                                      period_code=period)}):
-        outcomes.append(send_digest(engine, period, program, reports, registry=registry, transport=transport,
-                                    run_label=run_label, settings=settings))
+    programs = sorted({row["program_code"] for row in view_rows(engine, "v_department_status", period_code=period)})
+    outcomes += [send_digest(engine, period, program, reports, registry=registry, transport=transport,
+                             run_label=run_label, settings=settings) for program in programs]
     return [f"{o.kind} {o.status}" for o in outcomes]

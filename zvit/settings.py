@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from contextvars import ContextVar
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -52,9 +53,12 @@ TimeZone = Annotated[str, AfterValidator(_time_zone)]
 #: Fields whose values never appear in a message: a password, and a database URL that may hold one.
 _UNSHOWN = frozenset({"smtp_password", "database_url"})
 
+class _Source(Enum):
+    PROCESS = "the process's environment, then .env"
+
+
 #: Where `load()` takes its values from in this call: nowhere (plain construction), the process, or a mapping.
-_PROCESS = object()
-_SOURCE: ContextVar[object] = ContextVar("zvit_settings_source", default=None)
+_SOURCE: ContextVar[_Source | Mapping[str, str] | None] = ContextVar("zvit_settings_source", default=None)
 
 
 class Settings(BaseSettings):
@@ -116,9 +120,9 @@ class Settings(BaseSettings):
         source = _SOURCE.get()
         if source is None:
             return (init_settings,)
-        if source is _PROCESS:
+        if source is _Source.PROCESS:
             return init_settings, env_settings, dotenv_settings
-        return init_settings, _Variables(settings_cls, source)  # type: ignore[arg-type]
+        return init_settings, _Variables(settings_cls, source)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -126,7 +130,7 @@ class Settings(BaseSettings):
 
         Unset or blank: the default. Called once by each entry point; SettingsError names every bad variable.
         """
-        token = _SOURCE.set(_PROCESS if environ is None else environ)
+        token = _SOURCE.set(_Source.PROCESS if environ is None else environ)
         try:
             return cls()
         except ValidationError as error:

@@ -7,9 +7,9 @@ from functools import cache
 
 import jinja2
 
+from zvit import formatting
 from zvit.glossary import word
 from zvit.normalize.numbers import format_uk
-from zvit import formatting
 from zvit.resources import resource_dir
 
 TEMPLATES_DIR = resource_dir("templates")

@@ -51,7 +51,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("no connection passed in and no sqlalchemy.url set: nothing to migrate")
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.begin() as connection:
         _run(connection)
 

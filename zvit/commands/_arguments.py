@@ -7,7 +7,8 @@ import argparse
 
 def period_code(text: str) -> str:
     """A period such as 2022-Q3."""
-    from zvit.normalize.periods import PeriodError, parse_period_code
+    from zvit.errors import PeriodError
+    from zvit.normalize.periods import parse_period_code
 
     try:
         return parse_period_code(text).code

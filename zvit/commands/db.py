@@ -8,7 +8,7 @@ from zvit.cli import ExitCode
 from zvit.commands._database import reports_errors
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `db` and its sub-commands to the command line."""
     parser = subparsers.add_parser("db", help="create or upgrade the warehouse (ZVIT_DATABASE_URL)")
     commands = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")

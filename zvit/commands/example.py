@@ -14,7 +14,7 @@ from zvit.resources import resource_dir
 EXAMPLE = "zhytomyr-efficient-government-2022-9m.txt"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `example-inbox` to the command line."""
     parser = subparsers.add_parser("example-inbox",
                                    help="write the bundled example's three reports as .docx into an inbox folder")

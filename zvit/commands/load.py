@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
+from zvit.quality.findings import Severity, Status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from zvit.warehouse import LoadResult
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `load` to the command line."""
     parser = subparsers.add_parser("load", help="read report files, check them and store them in the warehouse")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from zvit.registry import load_registry
     from zvit.settings import Settings
     from zvit.warehouse import ensure_schema, make_engine
+    from zvit.warehouse.receipts import Fate
 
     settings = Settings.load()
     moment = args.received_at or datetime.now(UTC)
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             for item in fate.reports:
                 assert item.result is not None
                 print(f"{fate.name} #{item.report.index}: {describe(engine, item.result)}"
-                      + ("" if fate.fate in ("stored",) else f" [{fate.fate}]"))
+                      + ("" if fate.fate == Fate.STORED else f" [{fate.fate}]"))
     finally:
         engine.dispose()
     return ExitCode.INPUT if outcome.refused else ExitCode.OK
@@ -85,7 +87,7 @@ def describe(engine: Engine, result: LoadResult) -> str:
         text += f", supersedes version {result.superseded_version}"
     elif not result.is_current:
         text += ", older than the current version (kept as history)"
-    if result.status == "rejected":
-        reasons = [c.rule_code for c in check_results(engine, result.submission_id) if c.severity == "critical"]
+    if result.status == Status.REJECTED:
+        reasons = [c.rule_code for c in check_results(engine, result.submission_id) if c.severity == Severity.CRITICAL]
         text += f" ({', '.join(dict.fromkeys(reasons))})"
     return text

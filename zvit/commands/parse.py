@@ -16,7 +16,7 @@ from zvit.model import Report
 from zvit.templating import render
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `parse` to the command line."""
     parser = subparsers.add_parser("parse", help="read department report files and show what was read")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from zvit.registry import Registry
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `registry check` and `registry load` to the command line."""
     parser = subparsers.add_parser("registry", help="programs, decisions, departments and the calendar (YAML)")
     commands = parser.add_subparsers(dest="registry_command", required=True, metavar="ACTION")

@@ -11,7 +11,7 @@ from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `remind` to the command line."""
     parser = subparsers.add_parser(
         "remind", help="email departments that have not submitted: a reminder before the deadline, then overdue "
@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     """Flush the queue, then send what is due; print one line per notice."""
     # Imported here: the other commands must not pay for the warehouse and the mail code at start-up.
     import models
+    from zvit.formatting import city_date, period_label, uk_date
     from zvit.notify import flush_queue, send_due_reminders, transport_from_settings
     from zvit.notify.dispatch import utc_now
-    from zvit.formatting import city_date, period_label, uk_date
     from zvit.registry import load_registry
     from zvit.settings import Settings
     from zvit.templating import render

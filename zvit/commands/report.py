@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 UNIT_CHOICES = ("thousands", "grn")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `report` to the command line."""
     parser = subparsers.add_parser("report", help="write the consolidated report of a program for a period")
     parser.add_argument("--period", required=True, type=period_code, metavar="YYYY-Qn",

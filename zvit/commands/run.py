@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import one_line, reports_errors
+from zvit.quality.findings import Status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `run` to the command line."""
     parser = subparsers.add_parser(
         "run", help="collect a period from the inbox: check, store, report, notify (embedded, no server)",
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render("cli/run.txt.j2", summary=summary))
-    incomplete = any(d.status in ("rejected", "missing", "unreadable") for d in summary.departments)
+    incomplete = any(d.status in (Status.REJECTED, Status.MISSING, Status.UNREADABLE) for d in summary.departments)
     return ExitCode.REJECTED if args.strict and incomplete else ExitCode.OK
 
 

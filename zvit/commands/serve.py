@@ -7,7 +7,7 @@ import argparse
 from zvit.cli import ExitCode
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `serve` to the command line."""
     parser = subparsers.add_parser(
         "serve", help="serve the deployments from one process (PREFECT_API_URL), as <name>-served",

@@ -11,20 +11,22 @@ from typing import TYPE_CHECKING, Any
 from zvit.cli import ExitCode
 from zvit.commands._arguments import period_code
 from zvit.commands._database import reports_errors
+from zvit.quality.findings import Status
 
 if TYPE_CHECKING:
     from zvit.pipeline import Checked, FileFate
     from zvit.quality.findings import Finding
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `validate` to the command line."""
     parser = subparsers.add_parser(
         "validate", help="check report files against every rule without storing them",
         description="Exit code: 0 when every report would be accepted, 1 when one would be rejected, "
                     "2 when a file cannot be read.")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".docx, .xlsx, .csv or .txt")
-    parser.add_argument("--period", default=None, type=period_code, metavar="PERIOD", help="the period being collected, e.g. 2022-Q3")
+    parser.add_argument("--period", default=None, type=period_code, metavar="PERIOD",
+                        help="the period being collected, e.g. 2022-Q3")
     parser.add_argument("--program", default=None, metavar="CODE", help="the program being collected")
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object per report")
     parser.set_defaults(func=run)
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render("cli/validate.txt.j2", verdicts=verdicts, files=files))
     if outcome.refused:
         return ExitCode.INPUT
-    return ExitCode.REJECTED if any(v["status"] == "rejected" for v in verdicts) else ExitCode.OK
+    return ExitCode.REJECTED if any(v["status"] == Status.REJECTED for v in verdicts) else ExitCode.OK
 
 
 def verdict(item: Checked) -> dict[str, Any]:

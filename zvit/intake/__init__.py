@@ -16,6 +16,7 @@ from zvit.normalize.layout import RawReport, split_reports
 from zvit.normalize.lines import GridRow, read_table
 from zvit.normalize.report import build_report
 
+
 @dataclass(frozen=True)
 class ReportLayout:
     """A report as laid out in its file: the lines above the table, the table under its columns, the signature."""

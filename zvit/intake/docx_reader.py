@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.oxml.ns import qn
 
@@ -11,6 +13,12 @@ from zvit.intake.blocks import Block, Paragraph, Row
 from zvit.intake.limits import Budget
 from zvit.intake.ooxml import first_line, open_package
 from zvit.model import PARAGRAPH, SourceLocation
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.oxml.table import CT_Row, CT_Tbl, CT_Tc
+    from docx.oxml.text.paragraph import CT_P
+    from docx.oxml.xmlchemy import BaseOxmlElement
 
 #: Tables narrower than this are layout (signatures, approval stamps), read as paragraphs.
 _MIN_REPORT_COLUMNS = 5
@@ -29,11 +37,11 @@ def read_docx(path: Path) -> list[list[Block]]:
         return [_body_blocks(document, Budget(path.name))]
     except IntakeError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the body is read lazily; any failure here is the file's
+    except Exception as exc:  # the body is read lazily; any failure here is the file's
         raise IntakeError(path.name, f"damaged Word (.docx) file: {first_line(exc)}", code="INTAKE-FORMAT") from exc
 
 
-def _body_blocks(document, budget: Budget) -> list[Block]:  # noqa: ANN001 - python-docx Document
+def _body_blocks(document: DocxDocument, budget: Budget) -> list[Block]:
     blocks: list[Block] = []
     tables = paragraphs = 0
     for element in _body_elements(document.element.body):
@@ -50,7 +58,7 @@ def _body_blocks(document, budget: Budget) -> list[Block]:  # noqa: ANN001 - pyt
     return blocks
 
 
-def _body_elements(body):  # noqa: ANN001, ANN202 - lxml elements
+def _body_elements(body: BaseOxmlElement) -> Iterator[BaseOxmlElement]:
     for element in body.iterchildren():
         if element.tag == _SDT:
             # Content controls wrap ordinary paragraphs and tables; read through them.
@@ -61,7 +69,7 @@ def _body_elements(body):  # noqa: ANN001, ANN202 - lxml elements
             yield element
 
 
-def _table_blocks(tbl, number: int, budget: Budget) -> list[Block]:  # noqa: ANN001 - lxml element
+def _table_blocks(tbl: CT_Tbl, number: int, budget: Budget) -> list[Block]:
     part = f"таблиця {number}"
     grid = tbl.tblGrid
     width = len(grid.gridCol_lst) if grid is not None else 0
@@ -79,7 +87,7 @@ def _table_blocks(tbl, number: int, budget: Budget) -> list[Block]:  # noqa: ANN
     return rows
 
 
-def _row_cells(tr, width: int, budget: Budget) -> list[str]:  # noqa: ANN001 - lxml element
+def _row_cells(tr: CT_Row, width: int, budget: Budget) -> list[str]:
     # Rows may start after skipped grid columns (w:gridBefore); keep the cells under their headers.
     before = _number(tr, _TR_PR, _GRID_BEFORE, 0)
     spans = [(tc, _number(tc, _TC_PR, _GRID_SPAN, 1)) for tc in tr.iterchildren(_TC)]
@@ -97,7 +105,7 @@ def _row_cells(tr, width: int, budget: Budget) -> list[str]:  # noqa: ANN001 - l
     return cells
 
 
-def paragraph_text(p) -> str:  # noqa: ANN001 - lxml element
+def paragraph_text(p: CT_P) -> str:
     """A paragraph's text as python-docx reads it (runs and hyperlinks' runs; tabs, breaks, hyphens as
     characters), walked directly: python-docx's XPath per run is most of the time a large file takes."""
     parts: list[str] = []
@@ -115,14 +123,14 @@ def paragraph_text(p) -> str:  # noqa: ANN001 - lxml element
     return "".join(parts)
 
 
-def _v_merge(tc) -> str | None:  # noqa: ANN001 - lxml element
+def _v_merge(tc: CT_Tc) -> str | None:
     properties = tc.find(_TC_PR)
     merge = properties.find(_V_MERGE) if properties is not None else None
     # <w:vMerge/> without a value continues the cell above (the schema's default)
     return None if merge is None else merge.get(_VAL, "continue")
 
 
-def _number(element, properties_tag: str, tag: str, default: int) -> int:  # noqa: ANN001 - lxml element
+def _number(element: BaseOxmlElement, properties_tag: str, tag: str, default: int) -> int:
     properties = element.find(properties_tag)
     found = properties.find(tag) if properties is not None else None
     try:

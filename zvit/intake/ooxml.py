@@ -112,7 +112,7 @@ def open_package(path: Path, kind: Literal["docx", "xlsx"]) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except IntakeError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any library failure on a damaged file is the file's fault
+    except Exception as exc:  # any library failure on a damaged file is the file's fault
         # the library names the file by its full path: where zvit keeps it is nobody else's business
         problem = first_line(exc).replace(str(path), path.name)
         raise IntakeError(path.name, f"damaged {_KIND_NAME[kind].split(' ', 1)[1]}: {problem}",

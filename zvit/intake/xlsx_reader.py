@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.utils import get_column_letter
 
@@ -15,6 +17,10 @@ from zvit.intake.blocks import Block, Row
 from zvit.intake.limits import Budget
 from zvit.intake.ooxml import first_line, open_package
 from zvit.model import SourceLocation
+
+if TYPE_CHECKING:
+    from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -36,7 +42,7 @@ def read_xlsx(path: Path) -> list[list[Block]]:
             streams.append(list(_sheet_rows(sheet, unsaved, budget)))
     except IntakeError:
         raise
-    except Exception as exc:  # noqa: BLE001 - sheets parse lazily; any failure here is the file's
+    except Exception as exc:  # sheets parse lazily; any failure here is the file's
         # defusedxml refuses entity declarations (billion laughs, external entities) while a sheet is read.
         raise IntakeError(path.name, f"damaged or unsafe Excel (.xlsx) file: {first_line(exc)}",
                           code="INTAKE-FORMAT") from exc
@@ -45,7 +51,7 @@ def read_xlsx(path: Path) -> list[list[Block]]:
     return streams
 
 
-def _sheet_rows(sheet, unsaved: set[tuple[int, int]], budget: Budget):  # noqa: ANN001, ANN202 - openpyxl sheet
+def _sheet_rows(sheet: ReadOnlyWorksheet, unsaved: set[tuple[int, int]], budget: Budget) -> Iterator[Row]:
     for cells in sheet.iter_rows():
         budget.look(cells=len(cells))
         if not cells:
@@ -66,7 +72,7 @@ def _sheet_rows(sheet, unsaved: set[tuple[int, int]], budget: Budget):  # noqa: 
         )
 
 
-def _cell_text(cell) -> str:  # noqa: ANN001 - openpyxl cell
+def _cell_text(cell: ReadOnlyCell | EmptyCell) -> str:
     value = cell.value
     if value is None:
         return ""

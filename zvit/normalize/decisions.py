@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from zvit.errors import DateError
-from zvit.model import Decision
+from zvit.model import DecisionCitation
 
 _MONTHS = {
     "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
@@ -42,7 +42,7 @@ def _match_date(match: re.Match[str]) -> date:
         raise DateError(match.group(0)) from exc
 
 
-def parse_decisions(text: str) -> list[Decision]:
+def parse_decisions(text: str) -> list[DecisionCitation]:
     """Every decision cited in a text, in order; a date with no number gives number None."""
     dates = [(m.start(), m.end(), _match_date(m)) for m in _DATE.finditer(text)]
     numbers = [(m.start(), m.end(), m["n"]) for m in _NUMBER.finditer(text)]
@@ -56,4 +56,4 @@ def parse_decisions(text: str) -> list[Decision]:
             paired[after[0]] = number
         elif before:
             paired[before[-1]] = number
-    return [Decision(number=paired.get(i), date=d) for i, (_, _, d) in enumerate(dates)]
+    return [DecisionCitation(number=paired.get(i), date=d) for i, (_, _, d) in enumerate(dates)]

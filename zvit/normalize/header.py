@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zvit.model import Decision, Signer
+from zvit.model import DecisionCitation, Signer
 from zvit.normalize.decisions import parse_decisions
-from zvit.normalize.periods import Period, find_period
+from zvit.normalize.periods import ReportingPeriod, find_period
 from zvit.normalize.text import collapse_spaces, has_latin_in_cyrillic, repair_latin, strip_markup
 
 _QUOTED = re.compile(r"[«\"“„]([^»\"”]+)[»\"”]")
@@ -29,8 +29,8 @@ class HeaderFields:
 
     title: str | None = None
     title_raw: str | None = None
-    period: Period | None = None
-    decisions: list[Decision] = field(default_factory=list)
+    period: ReportingPeriod | None = None
+    decisions: list[DecisionCitation] = field(default_factory=list)
     responsible_executors: list[str] = field(default_factory=list)
     term: str | None = None
     #: indexes of the lines that named the program and cited the decisions

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zvit.errors import IntakeError
+from zvit.errors import IntakeError, NumberError
 from zvit.intake.blocks import Row
 from zvit.model import NUMBER_FIELDS, SourceLocation
 from zvit.normalize.columns import TEXT_FIELDS, Column
 from zvit.normalize.layout import is_total_row
-from zvit.normalize.numbers import Amount, NumberError, parse_number
+from zvit.normalize.numbers import Amount, parse_number
 from zvit.normalize.text import clean_cell
 
 _MEASURE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*[.)]?\s*$")
@@ -166,7 +166,7 @@ def _continue_unfinished(fragments: list[str], columns: list[Column], previous: 
     targets = open_fields[: len(fragments)] if len(open_fields) >= len(fragments) else []
     if not targets:
         targets = (["content"] * (len(fragments) - 1) + ["info"])[-len(fragments):]
-    for target, fragment in zip(targets, fragments):
+    for target, fragment in zip(targets, fragments, strict=False):
         laid[target] = _join(laid.get(target, ""), fragment)
     return laid
 

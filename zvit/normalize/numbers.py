@@ -81,7 +81,7 @@ def format_uk(value: Decimal, places: int = 2) -> str:
     quantized = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if quantized < 0 else ""
     integer, _, frac = f"{abs(quantized):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

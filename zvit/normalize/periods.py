@@ -15,8 +15,8 @@ _ROMAN_ONE = r"(?:i|і|1|перш(?:ий|е)|i-?й|1-?й)"
 _SINCE_JANUARY = r"січень\s*[-–—]\s*"
 _PHRASES: tuple[tuple[int, str], ...] = (
     (1, rf"{_ROMAN_ONE}\s+квартал\w*|3\s+місяц\w*|три\s+місяц\w*|{_SINCE_JANUARY}березень"),
-    (2, rf"(?:{_ROMAN_ONE}\s+)?півріч\w*|6\s+місяц\w*|шість\s+місяц\w*|(?:ii|іі|2)\s+квартал\w*|"
-        rf"{_SINCE_JANUARY}червень"),
+    (2, (rf"(?:{_ROMAN_ONE}\s+)?півріч\w*|6\s+місяц\w*|шість\s+місяц\w*|(?:ii|іі|2)\s+квартал\w*|"
+         rf"{_SINCE_JANUARY}червень")),
     (3, rf"9\s+місяц\w*|дев[ʼ'’`]?ять\s+місяц\w*|(?:iii|ііі|3)\s+квартал\w*|{_SINCE_JANUARY}вересень"),
     (4, rf"12\s+місяц\w*|(?:iv|іv|4)\s+квартал\w*|{_SINCE_JANUARY}грудень"),
 )
@@ -29,7 +29,7 @@ PERIOD_WORDS = {1: "I квартал", 2: "I півріччя", 3: "9 місяц
 
 
 @dataclass(frozen=True, order=True)
-class Period:
+class ReportingPeriod:
     """A cumulative reporting period of one year."""
 
     year: int
@@ -55,28 +55,28 @@ class Period:
         return self.code
 
 
-def parse_period_code(code: str) -> Period:
-    """`2022-Q3` → Period(2022, 3)."""
+def parse_period_code(code: str) -> ReportingPeriod:
+    """`2022-Q3` → ReportingPeriod(2022, 3)."""
     match = _CODE.match(code.strip())
     if not match:
         raise PeriodError(f"period must look like 2022-Q3, got {code!r}")
-    return Period(int(match["year"]), int(match["quarter"]))
+    return ReportingPeriod(int(match["year"]), int(match["quarter"]))
 
 
-def find_period(text: str) -> Period | None:
+def find_period(text: str) -> ReportingPeriod | None:
     """The first period named in a text such as a report title, or None."""
-    found: list[tuple[int, Period]] = []
+    found: list[tuple[int, ReportingPeriod]] = []
     for quarter, pattern in _PATTERNS:
         match = pattern.search(text)
         if match:
-            found.append((match.start(), Period(int(match["year"]), quarter)))
+            found.append((match.start(), ReportingPeriod(int(match["year"]), quarter)))
     match = _WHOLE_YEAR.search(text)
     if match:
-        found.append((match.start(), Period(int(match["year"]), 4)))
+        found.append((match.start(), ReportingPeriod(int(match["year"]), 4)))
     return min(found)[1] if found else None
 
 
-def last_ended(today: date) -> Period:
+def last_ended(today: date) -> ReportingPeriod:
     """The latest period that ended before `today`: the one a quarterly run or a reminder is about."""
     quarter = (today.month - 1) // 3  # quarters fully ended this year
-    return Period(today.year, quarter) if quarter else Period(today.year - 1, 4)
+    return ReportingPeriod(today.year, quarter) if quarter else ReportingPeriod(today.year - 1, 4)

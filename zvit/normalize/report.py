@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, Report, ReportLine, SourceFormat, SourceLocation, Total
+from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, FormLine, Report, SourceFormat, SourceLocation, Total
 from zvit.normalize.columns import UNIT_NAMES
 from zvit.normalize.header import read_header, read_signer
 from zvit.normalize.layout import RawReport
@@ -28,7 +28,8 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
     headers = {c.field: c.header for c in raw.columns}
     for unit in units.values():
         if unit.rescaled and table.total:
-            message = rescale_message(unit, headers[unit.field], sums[unit.field], table.total[unit.field] or Decimal(0))
+            message = rescale_message(unit, headers[unit.field], sums[unit.field],
+                                      table.total[unit.field] or Decimal(0))
             warnings.append(catalogued(
                 "INTAKE-UNIT-RESCALED", message=message, column=headers[unit.field],
                 part=table.total_location.part if table.total_location else None,
@@ -56,10 +57,10 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
     )
 
 
-def _line(draft: LineDraft, units: dict[str, ColumnUnit], refs: dict[str, str]) -> ReportLine:
+def _line(draft: LineDraft, units: dict[str, ColumnUnit], refs: dict[str, str]) -> FormLine:
     amounts = {f: _hryvnias(draft.amounts.get(f), units[f].lines if f in units else None) for f in NUMBER_FIELDS}
     texts = {f: (text or None) for f, text in draft.texts.items()}
-    return ReportLine(measure=draft.measure, sub_item=draft.sub_item, **texts, **amounts,
+    return FormLine(measure=draft.measure, sub_item=draft.sub_item, **texts, **amounts,
                       notes=tuple(draft.notes), location=draft.location, columns=refs)
 
 

@@ -13,7 +13,13 @@ from zvit.notify.rejection import notify_refusals, notify_rejections
 from zvit.notify.reminders import send_due_reminders
 from zvit.notify.schedule import Due, due_notice
 from zvit.notify.transport import (
-    Delivery, DeliveryError, OutboxTransport, SmtpTransport, Transport, smtp_transport, transport_from_settings,
+    Delivery,
+    DeliveryError,
+    OutboxTransport,
+    SmtpTransport,
+    Transport,
+    smtp_transport,
+    transport_from_settings,
 )
 
 __all__ = [

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from zvit.notify.dispatch import compose, deliver, utc_now
 from zvit.formatting import uk_datetime
+from zvit.notify.dispatch import compose, deliver, utc_now
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice, clean_header
-from zvit.redaction import redact
 from zvit.notify.render import render_parts
 from zvit.notify.transport import DeliveryError, Transport
+from zvit.redaction import redact
 from zvit.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def _send_directly(notice: Notice, transport: Transport, now: datetime) -> Notif
     except DeliveryError as problem:
         log.error("operators' alert not delivered: %s", problem)
         return _outcome(notice, "failed", str(problem))
-    except Exception as problem:  # noqa: BLE001 - an alert hook must never raise
+    except Exception as problem:  # an alert hook must never raise
         log.exception("operators' alert not delivered")
         return _outcome(notice, "failed", f"{type(problem).__name__}: {problem}")
     return _outcome(notice, "sent", delivery.detail)

@@ -12,15 +12,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
 from models.submissions import Notification
-from zvit.notify.dispatch import deliver, utc_now
 from zvit.formatting import period_label, uk_date, uk_datetime
+from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
 from zvit.notify.transport import Transport
+from zvit.quality.findings import Severity, Status
 from zvit.registry import Registry
 from zvit.settings import Settings
 from zvit.warehouse import view_rows
@@ -67,11 +69,11 @@ def digest_notice(engine: Engine, period: str, program: str, report_paths: Mappi
         "departments": departments,
         "total": len(departments),
         # a file that could not be read is no report: its department has not submitted one yet
-        "submitted": sum(1 for d in departments if d["status"] not in ("missing", "unreadable")),
-        "accepted": sum(1 for d in departments if d["status"] in ("accepted", "accepted_with_warnings")),
-        "rejected": sum(1 for d in departments if d["status"] == "rejected"),
-        "unreadable": sum(1 for d in departments if d["status"] == "unreadable"),
-        "missing": sum(1 for d in departments if d["status"] == "missing"),
+        "submitted": sum(1 for d in departments if d["status"] not in (Status.MISSING, Status.UNREADABLE)),
+        "accepted": sum(1 for d in departments if d["status"] in (Status.ACCEPTED, Status.ACCEPTED_WITH_WARNINGS)),
+        "rejected": sum(1 for d in departments if d["status"] == Status.REJECTED),
+        "unreadable": sum(1 for d in departments if d["status"] == Status.UNREADABLE),
+        "missing": sum(1 for d in departments if d["status"] == Status.MISSING),
         "late": sum(1 for d in departments if d["late"]),
         "refused": [{"file": r.name, "fate": r.fate.value, "reason": r.reason or "",
                      "received": uk_datetime(r.received_at, settings.timezone)} for r in refused],
@@ -112,7 +114,8 @@ def _department(row: Mapping[str, Any], counts: Mapping[int, Mapping[str, int]],
         "file": row["source_file"] or row.get("refused_file") or "", "reason": row.get("refused_reason") or "",
         "version": row["version"], "late": bool(row["is_late"]),
         "received": uk_datetime(row["received_at"], settings.timezone) if row["received_at"] else "",
-        "critical": found.get("critical", 0), "warning": found.get("warning", 0), "notice": found.get("notice", 0),
+        "critical": found.get(Severity.CRITICAL, 0), "warning": found.get(Severity.WARNING, 0),
+        "notice": found.get(Severity.NOTICE, 0),
     }
 
 
@@ -120,8 +123,9 @@ def _finding_counts(engine: Engine, submission_ids: list[int]) -> dict[int, dict
     if not submission_ids:
         return {}
     C = models.CheckResult
-    query = (select(C.submission_id, C.severity, func.count()).where(C.submission_id.in_(submission_ids))
-             .group_by(C.submission_id, C.severity))
+    query = (select(col(C.submission_id), col(C.severity), func.count())
+             .where(col(C.submission_id).in_(submission_ids))
+             .group_by(col(C.submission_id), col(C.severity)))
     counts: dict[int, dict[str, int]] = {}
     with Session(engine) as session:
         for submission_id, severity, count in session.execute(query):
@@ -133,11 +137,11 @@ def _undelivered(engine: Engine, period: str) -> int:
     with Session(engine) as session:
         return int(session.scalar(
             select(func.count()).select_from(Notification)
-            .join(models.Period, models.Period.id == Notification.period_id)
-            .where(models.Period.code == period, Notification.status.in_(("queued", "failed")))) or 0)
+            .join(models.Period, col(models.Period.id) == Notification.period_id)
+            .where(col(models.Period.code) == period, col(Notification.status).in_(("queued", "failed")))) or 0)
 
 
 def _ids(engine: Engine, program: str, period: str) -> tuple[int | None, int | None]:
     with Session(engine) as session:
-        return (session.scalar(select(models.Program.id).where(models.Program.code == program)),
-                session.scalar(select(models.Period.id).where(models.Period.code == period)))
+        return (session.scalar(select(col(models.Program.id)).where(col(models.Program.code) == program)),
+                session.scalar(select(col(models.Period.id)).where(col(models.Period.code) == period)))

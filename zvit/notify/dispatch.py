@@ -10,6 +10,7 @@ from email.parser import Parser
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
 from models.submissions import Notification
@@ -64,7 +65,7 @@ def attempt(engine: Engine, row_id: int, message: EmailMessage, transport: Trans
                                        max_attempts=max_attempts)
         log.warning("notice %s not delivered (%s): %s", message.get("X-Zvit-Notice"), status, error)
         return _message_outcome(message, notice, status, str(error))
-    except Exception as error:  # noqa: BLE001 - a transport bug must not lose the notice or break the run
+    except Exception as error:  # a transport bug must not lose the notice or break the run
         text = f"{type(error).__name__}: {error}"
         status = ledger.record_failure(engine, row_id, error=text, permanent=False, now=stored,
                                        max_attempts=max_attempts)
@@ -106,17 +107,18 @@ def _no_longer_due(engine: Engine, row: Notification) -> str | None:
     S = models.Submission
     with Session(engine) as session:
         if row.kind == "rejection" and row.submission_id is not None:
-            current = session.scalar(select(S.is_current).where(S.id == row.submission_id))
+            current = session.scalar(select(col(S.is_current)).where(col(S.id) == row.submission_id))
             return None if current else "a newer file replaced the rejected submission"
         if row.kind == "rejection" and row.department_id is not None:
             # a refusal notice (no submission: the file could not be read): moot once a report is stored
-            stored = session.scalar(select(S.id).where(S.department_id == row.department_id,
-                                                       S.period_id == row.period_id, S.is_current).limit(1))
+            stored = session.scalar(select(col(S.id)).where(col(S.department_id) == row.department_id,
+                                                            col(S.period_id) == row.period_id, col(S.is_current))
+                                    .limit(1))
             return "the department has since submitted a report" if stored is not None else None
         if row.kind in ("reminder", "overdue") and row.department_id is not None:
-            submitted = session.scalar(select(S.id).where(
-                S.department_id == row.department_id, S.program_id == row.program_id,
-                S.period_id == row.period_id, S.is_current).limit(1))
+            submitted = session.scalar(select(col(S.id)).where(
+                col(S.department_id) == row.department_id, col(S.program_id) == row.program_id,
+                col(S.period_id) == row.period_id, col(S.is_current)).limit(1))
             if submitted is not None:
                 return "the department has submitted its report"
             if _refused_file(session, row.department_id, row.period_id) is not None:
@@ -127,14 +129,15 @@ def _no_longer_due(engine: Engine, row: Notification) -> str | None:
 def _refused_file(session: Session, department_id: int, period_id: int | None) -> str | None:
     """The name of a file from the department refused for the period, if any."""
     R, D, P = models.ReceivedFile, models.Department, models.Period
-    return session.scalar(select(R.name).join(D, D.code == R.department_code).join(P, P.code == R.period_code)
-                          .where(D.id == department_id, P.id == period_id,
-                                 R.fate.in_([fate.value for fate in REFUSED])).limit(1))
+    return session.scalar(select(col(R.name)).join(D, col(D.code) == R.department_code)
+                          .join(P, col(P.code) == R.period_code)
+                          .where(col(D.id) == department_id, col(P.id) == period_id,
+                                 col(R.fate).in_([fate.value for fate in REFUSED])).limit(1))
 
 
 def _row(engine: Engine, key: str) -> Notification | None:
     with Session(engine, expire_on_commit=False) as session:
-        return session.scalar(select(Notification).where(Notification.key == key))
+        return session.scalar(select(Notification).where(col(Notification.key) == key))
 
 
 def _naive(moment: datetime) -> datetime:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models.submissions import CheckResult
 from zvit.model import SourceLocation
+from zvit.quality.findings import Severity
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def view(result: CheckResult) -> FindingView:
 
 def by_severity(results: Iterable[CheckResult]) -> dict[str, list[FindingView]]:
     """'critical', 'warning' and 'notice' findings, each in the order they were stored."""
-    grouped: dict[str, list[FindingView]] = {"critical": [], "warning": [], "notice": []}
+    grouped: dict[str, list[FindingView]] = {Severity.CRITICAL: [], Severity.WARNING: [], Severity.NOTICE: []}
     for result in results:
         grouped.setdefault(result.severity, []).append(view(result))
     return grouped

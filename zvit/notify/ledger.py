@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from models.submissions import Notification
 from zvit.notify.message import Notice
@@ -47,8 +49,9 @@ def existing_keys(engine: Engine, keys: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     with Session(engine) as session:
-        rows = session.execute(select(Notification.key, Notification.status).where(Notification.key.in_(wanted)))
-        return {key: status for key, status in rows}
+        rows = session.execute(select(col(Notification.key), col(Notification.status))
+                               .where(col(Notification.key).in_(wanted)))
+        return dict(rows.tuples().all())
 
 
 def record_new(engine: Engine, notice: Notice, message_text: str, message_id: str, now: datetime) -> int | None:
@@ -71,11 +74,12 @@ def record_new(engine: Engine, notice: Notice, message_text: str, message_id: st
 def claim(engine: Engine, row_id: int, now: datetime) -> bool:
     """Take a queued notice for this run, unless another run holds it; atomic on every engine."""
     with Session(engine) as session, session.begin():
-        result = session.execute(
+        # an UPDATE's result is a CursorResult, which alone has rowcount
+        result = cast("CursorResult[Any]", session.execute(
             update(Notification)
-            .where(Notification.id == row_id, Notification.status == "queued",
-                   or_(Notification.claimed_until.is_(None), Notification.claimed_until < now))
-            .values(claimed_until=now + LEASE))
+            .where(col(Notification.id) == row_id, col(Notification.status) == "queued",
+                   or_(col(Notification.claimed_until).is_(None), col(Notification.claimed_until) < now))
+            .values(claimed_until=now + LEASE)))
         return result.rowcount == 1
 
 
@@ -88,7 +92,7 @@ def record_failure(engine: Engine, row_id: int, *, error: str, permanent: bool, 
                    max_attempts: int = MAX_ATTEMPTS) -> str:
     """The attempt failed: queued for the next run, or failed for good; returns the status recorded."""
     with Session(engine) as session:
-        attempts = session.scalar(select(Notification.attempts).where(Notification.id == row_id)) or 0
+        attempts = session.scalar(select(col(Notification.attempts)).where(col(Notification.id) == row_id)) or 0
     status = "failed" if permanent or attempts + 1 >= max_attempts else "queued"
     _finish(engine, row_id, status=status, attempted_at=now, last_error=error[:_ERROR_LIMIT])
     return status
@@ -97,27 +101,27 @@ def record_failure(engine: Engine, row_id: int, *, error: str, permanent: bool, 
 def record_cancelled(engine: Engine, row_id: int, *, reason: str) -> None:
     """The notice is no longer due and will never be sent."""
     with Session(engine) as session, session.begin():
-        session.execute(update(Notification).where(Notification.id == row_id)
+        session.execute(update(Notification).where(col(Notification.id) == row_id)
                         .values(status="cancelled", last_error=reason, claimed_until=None))
 
 
 def _finish(engine: Engine, row_id: int, **values: object) -> None:
     with Session(engine) as session, session.begin():
-        session.execute(update(Notification).where(Notification.id == row_id)
-                        .values(attempts=Notification.attempts + 1, claimed_until=None, **values))
+        session.execute(update(Notification).where(col(Notification.id) == row_id)
+                        .values(attempts=col(Notification.attempts) + 1, claimed_until=None, **values))
 
 
 def queued(engine: Engine) -> list[Notification]:
     """Every notice still waiting to be delivered, oldest first."""
     with Session(engine, expire_on_commit=False) as session:
-        return list(session.scalars(select(Notification).where(Notification.status == "queued")
-                                    .order_by(Notification.id)))
+        return list(session.scalars(select(Notification).where(col(Notification.status) == "queued")
+                                    .order_by(col(Notification.id))))
 
 
 def notifications(engine: Engine, *, kind: str | None = None) -> list[Notification]:
     """The ledger, oldest first (optionally one kind): for summaries and tests."""
-    query = select(Notification).order_by(Notification.id)
+    query = select(Notification).order_by(col(Notification.id))
     if kind is not None:
-        query = query.where(Notification.kind == kind)
+        query = query.where(col(Notification.kind) == kind)
     with Session(engine, expire_on_commit=False) as session:
         return list(session.scalars(query))

@@ -12,28 +12,30 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
+from zvit.formatting import city_date, days, period_label, uk_date, uk_datetime
 from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.findings import by_severity
-from zvit.formatting import city_date, days, period_label, uk_date, uk_datetime
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
 from zvit.notify.transport import Transport
-from zvit.registry import Department, Program, Registry
+from zvit.quality.findings import Severity, Status
+from zvit.registry import DepartmentEntry, ProgramEntry, Registry
 from zvit.settings import Settings
 from zvit.warehouse import check_results, view_rows
 from zvit.warehouse.receipts import REFUSED, Receipt, receipts_for_period
 
 log = logging.getLogger(__name__)
 
-Entry = TypeVar("Entry", Department, Program)
+Entry = TypeVar("Entry", DepartmentEntry, ProgramEntry)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def notify_rejections(engine: Engine, submission_ids: Iterable[int], *, registry
     outcomes = []
     for submission_id in dict.fromkeys(submission_ids):
         found = _load(engine, submission_id)
-        if found is None or found.submission.check_status != "rejected" or not found.submission.is_current:
+        if found is None or found.submission.check_status != Status.REJECTED or not found.submission.is_current:
             continue
         notice = _rejection_notice(engine, found, registry=registry, settings=settings, now=now)
         outcomes.append(deliver(engine, notice, transport, now=now))
@@ -65,11 +67,12 @@ def notify_rejections(engine: Engine, submission_ids: Iterable[int], *, registry
 
 def _load(engine: Engine, submission_id: int) -> _Rejected | None:
     S = models.Submission
-    query = (select(S, models.Department.code, models.Program.code, models.Period.code)
-             .outerjoin(models.Department, models.Department.id == S.department_id)
-             .outerjoin(models.Program, models.Program.id == S.program_id)
-             .outerjoin(models.Period, models.Period.id == S.period_id)
-             .where(S.id == submission_id))
+    D, P, Q = models.Department, models.Program, models.Period
+    query = (select(S, col(D.code), col(P.code), col(Q.code))
+             .outerjoin(D, col(D.id) == S.department_id)
+             .outerjoin(P, col(P.id) == S.program_id)
+             .outerjoin(Q, col(Q.id) == S.period_id)
+             .where(col(S.id) == submission_id))
     with Session(engine, expire_on_commit=False) as session:
         row = session.execute(query).first()
     return None if row is None else _Rejected(*row)
@@ -82,7 +85,7 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
     department = _registered(registry.departments, found.department)
     program = _registered(registry.programs, found.program)
     period = found.period or submission.period_code
-    deadline = registry.calendar.deadline(period) if found.period else None
+    deadline = registry.calendar.deadline(found.period) if found.period else None
     today = city_date(now, settings.timezone)
     grouped = by_severity(check_results(engine, submission.id or 0))
     context = {
@@ -94,9 +97,9 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
         "report_index": submission.report_index,
         "received": uk_datetime(submission.received_at, settings.timezone),
         "version": submission.version,
-        "criticals": grouped["critical"],
-        "warnings": grouped["warning"],
-        "notices": grouped["notice"],
+        "criticals": grouped[Severity.CRITICAL],
+        "warnings": grouped[Severity.WARNING],
+        "notices": grouped[Severity.NOTICE],
         "deadline": uk_date(deadline) if deadline else "",
         "deadline_passed": deadline is not None and today > deadline,
         "days_left": days((deadline - today).days) if deadline and today <= deadline else "",
@@ -132,7 +135,7 @@ def refusal_notices(engine: Engine, period: str, *, registry: Registry, settings
                     program: str | None = None, today: date | None = None) -> list[Notice]:
     """The refusal notice of every department the status view calls 'unreadable' for the period; `today` (the
     city date, default: now's) tells whether the deadline has passed."""
-    filters = {"period_code": period, "status": "unreadable"}
+    filters = {"period_code": period, "status": Status.UNREADABLE}
     if program is not None:
         filters["program_code"] = program
     rows: dict[str, list[Mapping[str, object]]] = {}
@@ -157,7 +160,7 @@ def refusal_notices(engine: Engine, period: str, *, registry: Registry, settings
     return notices
 
 
-def _refusal_notice(receipt: Receipt, department: Department, programs: list[str], period: str, *,
+def _refusal_notice(receipt: Receipt, department: DepartmentEntry, programs: list[str], period: str, *,
                     registry: Registry, settings: Settings, today: date) -> Notice:
     deadline = registry.calendar.deadline(period)
     context = {
@@ -188,6 +191,7 @@ def _program_title(registry: Registry, code: str) -> str:
 def _ids(engine: Engine, period: str) -> tuple[dict[str, int], int | None]:
     """Department ids by code, and the period's id, for the ledger."""
     with Session(engine) as session:
-        departments = {code: id_ for code, id_ in session.execute(select(models.Department.code,
-                                                                         models.Department.id))}
-        return departments, session.scalar(select(models.Period.id).where(models.Period.code == period))
+        D = models.Department
+        # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
+        departments = cast("dict[str, int]", dict(session.execute(select(col(D.code), col(D.id))).tuples().all()))
+        return departments, session.scalar(select(col(models.Period.id)).where(col(models.Period.code) == period))

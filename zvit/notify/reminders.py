@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
-from zvit.notify.dispatch import deliver, utc_now
 from zvit.formatting import city_date, days, period_label, uk_date
+from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.ledger import NotificationOutcome, existing_keys
 from zvit.notify.message import Notice
 from zvit.notify.rejection import refusal_notices
 from zvit.notify.render import render_parts
 from zvit.notify.schedule import Due, due_notice
 from zvit.notify.transport import Transport
+from zvit.quality.findings import Status
 from zvit.registry import Registry
 from zvit.settings import Settings
 from zvit.warehouse import view_rows
@@ -66,7 +69,7 @@ def due_notices(engine: Engine, period: str, due: Due, *, registry: Registry, se
 
     Only status 'missing': a department whose file was refused ('unreadable') is never told it sent nothing.
     """
-    filters = {"period_code": period, "status": "missing"}
+    filters = {"period_code": period, "status": Status.MISSING}
     if program is not None:
         filters["program_code"] = program
     ids = _ids(engine, period)
@@ -100,9 +103,11 @@ def due_notices(engine: Engine, period: str, due: Due, *, registry: Registry, se
 
 def _ids(engine: Engine, period: str) -> dict[str, dict[str, int]]:
     with Session(engine) as session:
-        return {
-            "department": dict(session.execute(select(models.Department.code, models.Department.id)).all()),
-            "program": dict(session.execute(select(models.Program.code, models.Program.id)).all()),
-            "period": dict(session.execute(select(models.Period.code, models.Period.id)
-                                           .where(models.Period.code == period)).all()),
+        D, P, Q = models.Department, models.Program, models.Period
+        ids = {
+            "department": dict(session.execute(select(col(D.code), col(D.id))).tuples().all()),
+            "program": dict(session.execute(select(col(P.code), col(P.id))).tuples().all()),
+            "period": dict(session.execute(select(col(Q.code), col(Q.id)).where(col(Q.code) == period)).tuples().all()),
         }
+        # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
+        return cast("dict[str, dict[str, int]]", ids)

@@ -105,7 +105,7 @@ def _link_unique(temporary: Path, directory: Path, name: str, message_id: str) -
                 os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL))
             except FileExistsError:
                 continue
-            os.replace(temporary, target)
+            temporary.replace(target)
         return target
     raise DeliveryError(f"the outbox {directory} already holds 999 messages named {name}")
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from zvit.model import NUMBER_FIELDS, Report, ReportLine
-from zvit.normalize.periods import Period, PeriodError, parse_period_code
+from zvit.errors import PeriodError
+from zvit.model import NUMBER_FIELDS, FormLine, Report
+from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.registry import Registry
 from zvit.registry.resolve import Resolution
 
@@ -86,9 +87,9 @@ def fits(value: Decimal | None, field: str) -> bool:
     return value is None or abs(value.quantize(_KOPECK)) < LIMITS[field]
 
 
-def _value_issues(line_id: int, line: ReportLine) -> list[tuple[int, str, str, str, str, str | None]]:
+def _value_issues(line_id: int, line: FormLine) -> list[tuple[int, str, str, str, str, str | None]]:
     """(line, field, kind, column, value, expected) for each amount that is out of range or finer than a kopeck."""
-    issues = []
+    issues: list[tuple[int, str, str, str, str, str | None]] = []
     for field in NUMBER_FIELDS:
         value: Decimal | None = getattr(line, field)
         if value is None:
@@ -101,7 +102,7 @@ def _value_issues(line_id: int, line: ReportLine) -> list[tuple[int, str, str, s
     return issues
 
 
-def _period(code: str | None) -> Period | None:
+def _period(code: str | None) -> ReportingPeriod | None:
     try:
         return parse_period_code(code) if code else None
     except PeriodError:

@@ -26,6 +26,7 @@ def build_suite(gx: Any, name: str, table: str) -> Any:
     """A fresh suite of the rules on one staged table (an expectation belongs to one suite only); each
     expectation's meta names its rule."""
     import great_expectations.expectations as gxe
+    from great_expectations.expectations.core.unexpected_rows_expectation import UnexpectedRowsExpectation
 
     suite = gx.ExpectationSuite(name=name)
     for rule in gate_rules():
@@ -33,7 +34,7 @@ def build_suite(gx: Any, name: str, table: str) -> Any:
             continue
         if rule.sql_path is not None:
             query = rule.sql_path.read_text(encoding="utf-8")
-            suite.add_expectation(gxe.UnexpectedRowsExpectation(
+            suite.add_expectation(UnexpectedRowsExpectation(
                 unexpected_rows_query=query, description=rule.message_en, meta={"rule": rule.code}))
             continue
         expectation = getattr(gxe, rule.expectation or "")

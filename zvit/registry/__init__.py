@@ -7,14 +7,14 @@ from pathlib import Path
 
 from zvit.errors import RegistryError
 from zvit.registry.names import normalize_department, normalize_program
-from zvit.registry.periods import Period
-from zvit.registry.schema import Calendar, Convocation, Decision, Department, Program, Registry
+from zvit.registry.periods import ReportingPeriod
+from zvit.registry.schema import Calendar, ConvocationEntry, DecisionEntry, DepartmentEntry, ProgramEntry, Registry
 from zvit.registry.validate import read_registry
 from zvit.registry.yamldoc import Problem
 
 __all__ = [
-    "Calendar", "Convocation", "Decision", "Department", "Period", "Problem", "Program", "Registry",
-    "RegistryError", "check_registry", "default_registry", "load_registry", "normalize_department",
+    "Calendar", "ConvocationEntry", "DecisionEntry", "DepartmentEntry", "Problem", "ProgramEntry", "Registry",
+    "RegistryError", "ReportingPeriod", "check_registry", "default_registry", "load_registry", "normalize_department",
     "normalize_program",
 ]
 

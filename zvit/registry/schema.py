@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from zvit.addresses import EmailAddress
 from zvit.normalize.periods import parse_period_code
 from zvit.registry.names import normalize_department, normalize_program
-from zvit.registry.periods import Period, default_deadline, periods_of_year
+from zvit.registry.periods import ReportingPeriod, default_deadline, periods_of_year
 
 
 def _iso_date(value: Any) -> date:
@@ -55,7 +55,7 @@ class DecisionRef(_Entry):
     date: IsoDate
 
 
-class Program(_Entry):
+class ProgramEntry(_Entry):
     """A city target program."""
 
     code: Code
@@ -67,19 +67,19 @@ class Program(_Entry):
     approved_by: DecisionRef
 
     @property
-    def periods(self) -> list[Period]:
+    def periods(self) -> list[ReportingPeriod]:
         """Every cumulative period of every year the program runs."""
         return [period for year in range(self.first_year, self.last_year + 1) for period in periods_of_year(year)]
 
 
-class Convocation(_Entry):
+class ConvocationEntry(_Entry):
     """A council convocation and the date of its first session."""
 
     code: Annotated[Text, StringConstraints(max_length=20)]
     first_session: IsoDate
 
 
-class Decision(_Entry):
+class DecisionEntry(_Entry):
     """A council decision that approves or amends programs."""
 
     number: DecisionNumber
@@ -90,7 +90,7 @@ class Decision(_Entry):
     summary: Text | None = None
 
 
-class Department(_Entry):
+class DepartmentEntry(_Entry):
     """A department (executive body) that reports on programs."""
 
     code: Code
@@ -112,7 +112,7 @@ class Calendar(_Entry):
     months_after_quarter: int = Field(1, ge=0, le=12)
     overrides: dict[PeriodCode, IsoDate] = Field(default_factory=dict)
 
-    def deadline(self, period: Period | str) -> date:
+    def deadline(self, period: ReportingPeriod | str) -> date:
         """The last day a report for the period is on time."""
         period = parse_period_code(period) if isinstance(period, str) else period
         return self.overrides.get(period.code) or default_deadline(
@@ -122,10 +122,10 @@ class Calendar(_Entry):
 class Registry(_Entry):
     """Everything zvit knows about programs, decisions and departments."""
 
-    programs: tuple[Program, ...] = ()
-    convocations: tuple[Convocation, ...] = ()
-    decisions: tuple[Decision, ...] = ()
-    departments: tuple[Department, ...] = ()
+    programs: tuple[ProgramEntry, ...] = ()
+    convocations: tuple[ConvocationEntry, ...] = ()
+    decisions: tuple[DecisionEntry, ...] = ()
+    departments: tuple[DepartmentEntry, ...] = ()
     calendar: Calendar = Field(default_factory=Calendar)
 
     @cached_property
@@ -153,21 +153,21 @@ class Registry(_Entry):
         """The code of the program a report names, or None if the title is not registered."""
         return self._program_keys.get(normalize_program(title)) if title else None
 
-    def department(self, code: str) -> Department:
+    def department(self, code: str) -> DepartmentEntry:
         """The department with this code (KeyError if none)."""
         for department in self.departments:
             if department.code == code:
                 return department
         raise KeyError(code)
 
-    def program(self, code: str) -> Program:
+    def program(self, code: str) -> ProgramEntry:
         """The program with this code (KeyError if none)."""
         for program in self.programs:
             if program.code == code:
                 return program
         raise KeyError(code)
 
-    def periods(self) -> list[Period]:
+    def periods(self) -> list[ReportingPeriod]:
         """Every period of every registered program, in order, without repeats."""
         seen = {period.code: period for program in self.programs for period in program.periods}
         return sorted(seen.values(), key=lambda period: (period.year, period.quarter))

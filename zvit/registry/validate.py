@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from zvit.registry.names import normalize_department, normalize_program
 from zvit.registry.schema import Registry
@@ -45,7 +46,7 @@ def read_registry(directory: Path) -> tuple[Registry | None, list[Problem]]:
     except ValidationError as exc:
         errors = exc.errors()
         locs = [tuple(error["loc"]) for error in errors]
-        for error, loc in zip(errors, locs):
+        for error, loc in zip(errors, locs, strict=True):
             # a list that is too short only because its items failed says nothing new
             if not any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs):
                 report(loc, _message(error))
@@ -79,7 +80,7 @@ def _dotted(loc: Loc) -> str:
     return text
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key"

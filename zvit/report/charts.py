@@ -121,7 +121,7 @@ def axis_scale(largest: Decimal) -> tuple[Decimal, Decimal]:
         step = magnitude * Decimal(str(factor))
         count = (largest / step).to_integral_value(rounding=ROUND_CEILING)
         if count <= 8:
-            return step * max(count, 1), step
+            return step * max(count, Decimal(1)), step
     return largest, largest  # not reached: factor 100 always fits
 
 

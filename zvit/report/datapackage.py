@@ -6,21 +6,23 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zvit.report.atomic import write_atomic
 from zvit.formatting import THOUSANDS, Unit
+from zvit.quality.findings import Status
+from zvit.report.atomic import write_atomic
 from zvit.report.model import ConsolidatedReport, DepartmentStatus, Line, QualityFinding, Section
 from zvit.report.safety import csv_text
 from zvit.report.texts import period_phrase, texts
 
 #: statuses a department's row can have in departments.csv ('unreadable': its only file could not be read)
-STATUSES = ("accepted", "accepted_with_warnings", "rejected", "unreadable", "missing")
+STATUSES: tuple[Status, ...] = (Status.ACCEPTED, Status.ACCEPTED_WITH_WARNINGS, Status.REJECTED, Status.UNREADABLE,
+                               Status.MISSING)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def build_package(report: ConsolidatedReport) -> tuple[dict[str, Any], dict[str,
     findings: tuple[QualityFinding, ...] = report.findings
     totals = [*(("department", section, section.totals) for section in report.counted_sections),
               ("program", None, report.total)]
-    tables = {
+    tables: dict[str, tuple[list[Column], Sequence[Any]]] = {
         "lines": (_line_columns(report), lines),
         "totals": (_total_columns(report), totals),
         "departments": (_department_columns(report), statuses),

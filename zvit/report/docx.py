@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from zvit.formatting import THOUSANDS, Unit, amount, ratio, uk_datetime
 from zvit.report import present
 from zvit.report.atomic import write_atomic
-from zvit.formatting import THOUSANDS, Unit, amount, ratio, uk_datetime
 from zvit.report.model import Amounts, ConsolidatedReport, Section
 from zvit.report.texts import column_heading, texts, title
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -22,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
 
 from zvit.report.atomic import write_atomic
 from zvit.templating import TEMPLATES_DIR
@@ -126,7 +128,7 @@ def _styles(document: docx.document.Document) -> None:
 
 def _style(document: docx.document.Document, name: str, *, size: float, bold: bool = False, center: bool = False,
            right: bool = False, before: float = 0, keep_with_next: bool = False) -> ParagraphStyle:
-    style = document.styles.add_style(name, 1)  # 1: paragraph style
+    style: ParagraphStyle = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = document.styles["Normal"]
     style.font.size, style.font.bold = Pt(size), bold
     fmt = style.paragraph_format
@@ -138,26 +140,26 @@ def _style(document: docx.document.Document, name: str, *, size: float, bold: bo
     return style
 
 
-def _paragraph(document: docx.document.Document, text: str, style: str = "Normal"):  # noqa: ANN202
+def _paragraph(document: docx.document.Document, text: str, style: str = "Normal") -> Paragraph:
     return document.add_paragraph(text, style=style)
 
 
 def _new_table(document: docx.document.Document, rows: int, widths: tuple[int, ...]) -> Table:
-    table = document.add_table(rows=rows, cols=len(widths))
+    table: Table = document.add_table(rows=rows, cols=len(widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed: the widths below hold whatever the text
     # Word reads the cells' widths, LibreOffice the grid's: set both
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
     return table
 
 
 def _fill(row: _Row, texts: list[str], style: str = "Table Text", *, numbers: range = range(0)) -> None:
-    for index, (cell, text) in enumerate(zip(row.cells, texts)):
+    for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
         paragraph = cell.paragraphs[0]
         paragraph.text = text
         paragraph.style = "Table Number" if index in numbers else style

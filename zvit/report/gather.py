@@ -6,21 +6,32 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
-from zvit.errors import ZvitError
-from zvit.normalize.periods import Period, PeriodError, parse_period_code
+from zvit.errors import PeriodError, ZvitError
+from zvit.normalize.periods import ReportingPeriod, parse_period_code
+from zvit.quality.findings import SEVERITY_ORDER, Severity, Status
 from zvit.report.model import (
-    Amounts, ConsolidatedReport, DecisionRef, DepartmentStatus, Line, Measure, ProgramInfo, QualityFinding,
-    RefusedFile, Section,
+    Amounts,
+    ConsolidatedReport,
+    DepartmentStatus,
+    Line,
+    MeasureBlock,
+    ProgramDecision,
+    ProgramInfo,
+    QualityFinding,
+    RefusedFile,
+    Section,
 )
 from zvit.settings import Settings
 from zvit.warehouse import current_submissions, view_rows
@@ -30,7 +41,6 @@ from zvit.warehouse.receipts import REFUSED, receipts_for_period
 # written to XML (Word, Excel) at all, so they become spaces.
 _BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_SEVERITY_ORDER = {"critical": 0, "warning": 1}
 
 
 class ReportError(ZvitError):
@@ -42,8 +52,9 @@ def report_programs(bind: Engine | Connection, period: str) -> list[str]:
     year = _period(period).year
     with _connection(bind) as connection:
         P = models.Program
-        return list(connection.scalars(select(P.code).where(P.active, P.first_year <= year, P.last_year >= year)
-                                       .order_by(P.code)))
+        return list(connection.scalars(select(col(P.code))
+                                       .where(col(P.active), col(P.first_year) <= year, col(P.last_year) >= year)
+                                       .order_by(col(P.code))))
 
 
 def gather_report(bind: Engine | Connection, *, program: str, period: str, timezone: str | None = None,
@@ -69,7 +80,7 @@ def _connection(bind: Engine | Connection, *, snapshot: bool = False) -> Iterato
         yield connection
 
 
-def _period(code: str) -> Period:
+def _period(code: str) -> ReportingPeriod:
     try:
         return parse_period_code(code)
     except PeriodError as error:
@@ -79,7 +90,7 @@ def _period(code: str) -> Period:
 class _Gatherer:
     """Reads one program and period; each method one part of the report."""
 
-    def __init__(self, connection: Connection, session: Session, program: str, period: Period,
+    def __init__(self, connection: Connection, session: Session, program: str, period: ReportingPeriod,
                  zone: ZoneInfo) -> None:
         self.connection, self.session, self.zone = connection, session, zone
         self.period = period
@@ -88,8 +99,8 @@ class _Gatherer:
         self.where = {"program_code": self.program.code, "period_code": period.code}
 
     def report(self, prepared_at: datetime) -> ConsolidatedReport:
-        submissions = {s.id: s for s in current_submissions(self.session, program=self.program.code,
-                                                            period=self.period.code)}
+        submissions = {models.row_id(s): s for s in current_submissions(self.session, program=self.program.code,
+                                                                        period=self.period.code)}
         checks = self._check_results(list(submissions))
         totals = {row["department_code"]: row for row in view_rows(self.connection, "v_department_totals",
                                                                    **self.where)}
@@ -110,9 +121,10 @@ class _Gatherer:
             statuses=statuses, findings=self._findings(submissions, checks, statuses), refused=self._refused())
 
     def _program(self, code: str) -> ProgramInfo:
-        row = self.session.scalars(select(models.Program).where(models.Program.code == code)).one_or_none()
+        P = models.Program
+        row = self.session.scalars(select(P).where(col(P.code) == code)).one_or_none()
         if row is None or not row.active:
-            known = self.session.scalars(select(models.Program.code).where(models.Program.active)).all()
+            known = self.session.scalars(select(col(P.code)).where(col(P.active))).all()
             hint = (f" (known: {', '.join(known)})" if known
                     else " (the warehouse has no registry: run `zvit registry load`)")
             raise ReportError(f"unknown program {code!r}{hint}")
@@ -122,35 +134,38 @@ class _Gatherer:
                            last_year=row.last_year)
 
     def _period_row(self) -> models.Period:
-        row = self.session.scalars(select(models.Period).where(models.Period.code == self.period.code)).one_or_none()
+        row = self.session.scalars(select(models.Period).where(col(models.Period.code) == self.period.code)
+                                   ).one_or_none()
         if row is None:
             raise ReportError(f"period {self.period.code} is not in the warehouse: run `zvit registry load`")
         return row
 
-    def _decisions(self) -> tuple[DecisionRef, ...]:
+    def _decisions(self) -> tuple[ProgramDecision, ...]:
         # a decision taken after the period ended did not govern it
-        D, link = models.Decision, models.DecisionProgram
+        D, link, P = models.Decision, models.DecisionProgram, models.Program
         rows = self.connection.execute(
-            select(D.number, D.date, D.summary, link.action).join(link, link.decision_id == D.id)
-            .join(models.Program, models.Program.id == link.program_id)
-            .where(models.Program.code == self.program.code, D.date <= self.period.end)
-            .order_by(D.date, D.number))
-        return tuple(DecisionRef(number=r.number, date=r.date, action=r.action, summary=r.summary) for r in rows)
+            select(col(D.number), col(D.date), col(D.summary), col(link.action))
+            .join(link, col(link.decision_id) == D.id)
+            .join(P, col(P.id) == link.program_id)
+            .where(col(P.code) == self.program.code, col(D.date) <= self.period.end)
+            .order_by(col(D.date), col(D.number)))
+        return tuple(ProgramDecision(number=r.number, date=r.date, action=r.action, summary=r.summary) for r in rows)
 
     def _check_results(self, submission_ids: list[int]) -> dict[int, list[models.CheckResult]]:
         found: dict[int, list[models.CheckResult]] = defaultdict(list)
         if submission_ids:
             C = models.CheckResult
-            for check in self.session.scalars(select(C).where(C.submission_id.in_(submission_ids))
-                                              .order_by(C.submission_id, C.id)):
+            for check in self.session.scalars(select(C).where(col(C.submission_id).in_(submission_ids))
+                                              .order_by(col(C.submission_id), col(C.id))):
                 found[check.submission_id].append(check)
         return found
 
     def _statuses(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
                   totals: dict[str, dict[str, Any]]) -> tuple[DepartmentStatus, ...]:
         # departments in registry order: the warehouse numbers them as the registry lists them
-        ids = {code: id_ for code, id_ in self.connection.execute(select(models.Department.code,
-                                                                         models.Department.id))}
+        D = models.Department
+        # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
+        ids = cast("dict[str, int]", dict(self.connection.execute(select(col(D.code), col(D.id))).tuples().all()))
         rows = sorted(view_rows(self.connection, "v_department_status", **self.where),
                       key=lambda row: ids.get(row["department_code"], 0))
         statuses = [DepartmentStatus(
@@ -161,23 +176,23 @@ class _Gatherer:
             is_late=None if row["is_late"] is None else bool(row["is_late"]),
             line_count=int(totals[row["department_code"]]["line_count"]) if row["department_code"] in totals else 0,
             reasons=_reasons(checks.get(row["submission_id"], [])) or _refusal(row),
-            refused_file=_text(row["refused_file"]) if row["status"] == "unreadable" else None,
+            refused_file=_text(row["refused_file"]) if row["status"] == Status.UNREADABLE else None,
         ) for row in rows]
         listed = {status.submission_id for status in statuses}
         # a report from a department that is not (or not registered as) an executor of the program is shown too
         codes = {id_: code for code, id_ in ids.items()}
-        for submission in sorted(submissions.values(), key=lambda s: (s.received_at, s.id)):
-            if submission.id in listed:
+        for submission_id, submission in sorted(submissions.items(), key=lambda item: (item[1].received_at, item[0])):
+            if submission_id in listed:
                 continue
             code = codes.get(submission.department_id) if submission.department_id else None
             statuses.append(DepartmentStatus(
                 department_code=code, department_name=_text(submission.department_name) or code or "?",
                 registered=False, responsible=False, deadline=self.period_row.deadline, status=submission.status,
-                submission_id=submission.id, source_file=_text(submission.source_file), version=submission.version,
+                submission_id=submission_id, source_file=_text(submission.source_file), version=submission.version,
                 received_at=self._local(submission.received_at),
                 is_late=submission.received_at >= self.period_row.late_from,
                 line_count=int(totals[code]["line_count"]) if code in totals else 0,
-                reasons=_reasons(checks.get(submission.id, []))))
+                reasons=_reasons(checks.get(submission_id, []))))
         return tuple(statuses)
 
     def _refused(self) -> tuple[RefusedFile, ...]:
@@ -207,16 +222,17 @@ class _Gatherer:
                     part=_text(check.source_part), row=check.row, column=_text(check.column),
                     value=_text(check.value), expected=_text(check.expected)))
         return tuple(sorted(found, key=lambda f: (position.get(f.submission_id, len(position)),
-                                                  _SEVERITY_ORDER.get(f.severity, 2),
+                                                  SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)),
                                                   f.row if f.row is not None else 1 << 30)))
 
-    def _line_places(self, submission_ids: list[int]) -> dict[tuple[int, str, int], tuple[str | None, int]]:
+    def _line_places(self, submission_ids: list[int]) -> dict[tuple[int, str, int | None], tuple[str | None, int]]:
         """(submission, part, row) -> (measure, sub-item), to say which measure a finding is about."""
         if not submission_ids:
             return {}
         L = models.ReportLine
-        rows = self.connection.execute(select(L.submission_id, L.source_part, L.source_row, L.measure_number,
-                                              L.sub_item).where(L.submission_id.in_(submission_ids)))
+        rows = self.connection.execute(select(col(L.submission_id), col(L.source_part), col(L.source_row),
+                                              col(L.measure_number), col(L.sub_item))
+                                       .where(col(L.submission_id).in_(submission_ids)))
         return {(r.submission_id, r.source_part or "", r.source_row): (r.measure_number, r.sub_item) for r in rows}
 
     def _local(self, moment: datetime | None) -> datetime | None:
@@ -231,12 +247,12 @@ def _text(value: str | None) -> str | None:
 
 
 def _reasons(checks: Iterable[models.CheckResult]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_text(c.message) or c.rule_code for c in checks if c.severity == "critical"))
+    return tuple(dict.fromkeys(_text(c.message) or c.rule_code for c in checks if c.severity == Severity.CRITICAL))
 
 
 def _refusal(row: dict[str, Any]) -> tuple[str, ...]:
     """Why a department's only file could not be read, as its status's reason."""
-    reason = _text(row["refused_reason"]) if row["status"] == "unreadable" else None
+    reason = _text(row["refused_reason"]) if row["status"] == Status.UNREADABLE else None
     return (reason,) if reason else ()
 
 
@@ -264,7 +280,7 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def measures(lines: list[Line]) -> tuple[Measure, ...]:
+def measures(lines: list[Line]) -> tuple[MeasureBlock, ...]:
     """Lines grouped into measures: a sub-item belongs to the measure above it."""
     groups: list[list[Line]] = []
     for line in lines:
@@ -276,19 +292,19 @@ def measures(lines: list[Line]) -> tuple[Measure, ...]:
     for group in groups:
         annual = _sum(line.amounts.annual for line in group)
         financed = _sum(line.amounts.financed for line in group)
-        result.append(Measure(number=group[0].measure, task=next((line.task for line in group if line.task), None),
-                              lines=tuple(group),
-                              amounts=Amounts(planned=_sum(line.amounts.planned for line in group), annual=annual,
-                                              financed=financed, ratio=ratio(financed, annual))))
+        result.append(MeasureBlock(number=group[0].measure,
+                                   task=next((line.task for line in group if line.task), None), lines=tuple(group),
+                                   amounts=Amounts(planned=_sum(line.amounts.planned for line in group),
+                                                   annual=annual, financed=financed, ratio=ratio(financed, annual))))
     return tuple(result)
 
 
 def _section(number: int, status: DepartmentStatus, lines: list[Line], totals: dict[str, Any] | None) -> Section:
-    base = {"number": number, "department_code": status.department_code or "",
-            "department_name": status.department_name, "status": status.status}
+    section = Section(number=number, department_code=status.department_code or "",
+                      department_name=status.department_name, status=status.status)
     if totals is None:
-        return Section(**base)
+        return section
     reported = Amounts(planned=totals["reported_total_planned"], annual=totals["reported_total_annual"],
                        financed=totals["reported_total_financed"], ratio=None)
-    return Section(**base, measures=measures(lines), totals=_amounts(totals), reported_total=reported,
+    return replace(section, measures=measures(lines), totals=_amounts(totals), reported_total=reported,
                    reported_percent=totals["reported_total_percent"])

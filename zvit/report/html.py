@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report import present
 from zvit.report.atomic import write_atomic
 from zvit.report.charts import BarChart, bar_chart, department_items, measure_items
-from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import ConsolidatedReport
 from zvit.report.texts import column_heading, texts, title, unit_label
 from zvit.templating import render
@@ -30,7 +30,8 @@ def charts(report: ConsolidatedReport, unit: Unit) -> list[BarChart]:
 def context(report: ConsolidatedReport, unit: Unit, *, for_print: bool = False) -> dict[str, Any]:
     """What the HTML template needs besides the report itself."""
     return {
-        "report": report, "unit": unit, "for_print": for_print, "t": texts(), "title": title(report.program.title, report.period),
+        "report": report, "unit": unit, "for_print": for_print, "t": texts(),
+        "title": title(report.program.title, report.period),
         "columns": {field: column_heading(field, unit.code) for field in _COLUMNS},
         "charts": charts(report, unit), "passport": present.passport(report), "coverage": present.coverage(report),
         "section_heading": present.section_heading, "status_fields": present.status_fields,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from zvit.normalize.periods import Period
+from zvit.normalize.periods import ReportingPeriod
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Measure:
+class MeasureBlock:
     """A measure with its sub-items, as one block of the official form."""
 
     number: str | None
@@ -55,7 +55,7 @@ class Section:
     department_code: str
     department_name: str
     status: str
-    measures: tuple[Measure, ...] = ()
+    measures: tuple[MeasureBlock, ...] = ()
     totals: Amounts | None = None
     #: the department's own «Всього» row, as reported
     reported_total: Amounts | None = None
@@ -129,7 +129,7 @@ class QualityFinding:
 
 
 @dataclass(frozen=True)
-class DecisionRef:
+class ProgramDecision:
     """A council decision that approved or amended the program."""
 
     number: str
@@ -154,10 +154,10 @@ class ConsolidatedReport:
     """Everything one consolidated report shows for one program and period."""
 
     program: ProgramInfo
-    period: Period
+    period: ReportingPeriod
     deadline: date
     prepared_at: datetime
-    decisions: tuple[DecisionRef, ...]
+    decisions: tuple[ProgramDecision, ...]
     responsible_executors: tuple[str, ...]
     sections: tuple[Section, ...]
     total: Amounts
@@ -177,11 +177,11 @@ class ConsolidatedReport:
         return tuple(section for section in self.sections if section.counted)
 
     @property
-    def approval(self) -> DecisionRef | None:
+    def approval(self) -> ProgramDecision | None:
         """The decision that approved the program."""
         return next((d for d in self.decisions if d.action == "approves"), None)
 
     @property
-    def amendments(self) -> tuple[DecisionRef, ...]:
+    def amendments(self) -> tuple[ProgramDecision, ...]:
         """The decisions that amended the program up to the end of the period, oldest first."""
         return tuple(d for d in self.decisions if d.action == "amends")

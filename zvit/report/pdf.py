@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from zvit.report.atomic import write_atomic
 from zvit.formatting import THOUSANDS, Unit
+from zvit.report.atomic import write_atomic
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf_data import document_json
 from zvit.resources import resource_dir

@@ -6,11 +6,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from zvit.formatting import Unit, amount, ratio, uk_datetime
+from zvit.quality.findings import Severity
 from zvit.report import present
 from zvit.report.charts import BarChart
-from zvit.formatting import Unit, amount, ratio, uk_datetime
 from zvit.report.html import charts
-from zvit.report.model import Amounts, ConsolidatedReport, DepartmentStatus, Line, Measure, QualityFinding, Section
+from zvit.report.model import Amounts, ConsolidatedReport, DepartmentStatus, Line, MeasureBlock, QualityFinding, Section
 from zvit.report.texts import column_heading, period_phrase, texts, title
 
 #: the official form's columns, by the keys of `texts.yaml` columns
@@ -73,7 +74,7 @@ def section_rows(section: Section, unit: Unit) -> dict[str, Any]:
     }
 
 
-def measure_rows(measure: Measure, unit: Unit) -> dict[str, Any]:
+def measure_rows(measure: MeasureBlock, unit: Unit) -> dict[str, Any]:
     """A measure's number and task (spanning its lines) and its lines."""
     return {"number": measure.number or "", "task": measure.task or "",
             "lines": [line_cells(line, unit) for line in measure.lines]}
@@ -162,4 +163,4 @@ def finding_row(number: int, finding: QualityFinding) -> dict[str, Any]:
     """A finding's cells in column order, and whether it is critical (shown in bold)."""
     shown = present.finding_fields(finding)
     return {"cells": [str(number), *(shown[name] for name in QUALITY_COLUMNS)],
-            "critical": finding.severity == "critical"}
+            "critical": finding.severity == Severity.CRITICAL}

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from zvit.formatting import uk_date, uk_datetime
 from zvit.report.model import (
-    ConsolidatedReport, DecisionRef, DepartmentStatus, QualityFinding, RefusedFile, Section,
+    ConsolidatedReport,
+    DepartmentStatus,
+    ProgramDecision,
+    QualityFinding,
+    RefusedFile,
+    Section,
 )
 from zvit.report.texts import cell_label, fate_label, measure_label, severity_label, status_label, texts
 
 
-def decision(ref: DecisionRef) -> str:
+def decision(ref: ProgramDecision) -> str:
     """«від 24 грудня 2020 р. № 31»."""
     return str(texts()["passport"]["decision"]).format(date=uk_date(ref.date), number=ref.number)
 
@@ -51,7 +56,7 @@ def department(status: DepartmentStatus) -> str:
 
 def timeliness(status: DepartmentStatus) -> str:
     """«вчасно», «із запізненням» or «—» when nothing was received."""
-    words = texts()["status"]
+    words: dict[str, str] = texts()["status"]
     return words["none"] if status.is_late is None else words["late" if status.is_late else "on_time"]
 
 

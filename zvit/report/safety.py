@@ -8,7 +8,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def looks_like_formula(text: str | None) -> bool:
     """Whether a spreadsheet program would read `text` as a formula."""
-    return bool(text) and text.startswith(FORMULA_STARTS)  # type: ignore[union-attr]
+    return bool(text and text.startswith(FORMULA_STARTS))
 
 
 def csv_text(text: str | None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from zvit.glossary import word
-from zvit.normalize.periods import PERIOD_WORDS, Period
+from zvit.normalize.periods import PERIOD_WORDS, ReportingPeriod
 from zvit.templating import TEMPLATES_DIR, render
 
 TEXTS_PATH = TEMPLATES_DIR / "report" / "texts.yaml"
@@ -17,15 +17,16 @@ TEXTS_PATH = TEMPLATES_DIR / "report" / "texts.yaml"
 @cache
 def texts() -> dict[str, Any]:
     """Every label of the report, read once."""
-    return yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
+    labels: dict[str, Any] = yaml.safe_load(TEXTS_PATH.read_text(encoding="utf-8"))
+    return labels
 
 
-def period_phrase(period: Period) -> str:
+def period_phrase(period: ReportingPeriod) -> str:
     """«за 9 місяців 2022 року», «за 2022 рік»."""
     return render("report/period.txt", period=period, words=PERIOD_WORDS).strip()
 
 
-def title(program_title: str, period: Period) -> str:
+def title(program_title: str, period: ReportingPeriod) -> str:
     """«Зведений звіт про результати виконання міської цільової програми «…» за 9 місяців 2022 року»."""
     return " ".join(render("report/title.txt", program={"title": program_title}, period=period,
                            words=PERIOD_WORDS).split())

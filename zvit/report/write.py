@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from zvit.report import FORMATS
 from zvit.formatting import THOUSANDS, Unit
+from zvit.report import FORMATS
 from zvit.report.model import ConsolidatedReport
 
 

@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zvit.formatting import THOUSANDS, Unit
 from zvit.report import present
 from zvit.report.atomic import write_atomic
-from zvit.formatting import THOUSANDS, Unit
 from zvit.report.model import Amounts, ConsolidatedReport, Section
 from zvit.report.safety import looks_like_formula
 from zvit.report.texts import column_heading, texts, title
@@ -262,8 +262,8 @@ def _write_section(sheet: _Sheet, section: Section, unit: Unit, amount_format: s
     _text(ws.cell(row, 1), words["rows"]["subtotal"])
     sheet.merge(row, 1, row, 5)
     totals = section.totals
-    for field_name, column in _AMOUNT_COLUMNS.items():
-        _formula(sheet, ws[f"{column}{row}"], f"=SUM({column}{first}:{column}{last})",
+    for field_name, letter in _AMOUNT_COLUMNS.items():
+        _formula(sheet, ws[f"{letter}{row}"], f"=SUM({letter}{first}:{letter}{last})",
                  _scaled(getattr(totals, field_name), unit))
     _number(ws.cell(row, 9), _fraction(section.reported_percent))
     _ratio_formula(sheet, row, totals)

@@ -45,4 +45,5 @@ def _cache_sheet(etree: Any, data: bytes, values: dict[str, Any]) -> bytes:
         else:
             cell.attrib.pop("t", None)
             holder.text = repr(float(value))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    cached: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return cached

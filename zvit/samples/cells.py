@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zvit.errors import NumberError
 from zvit.intake import ReportLayout
 from zvit.model import NUMBER_FIELDS
 from zvit.normalize.columns import Column
-from zvit.normalize.numbers import Amount, NumberError, parse_number
+from zvit.normalize.numbers import Amount, parse_number
 from zvit.normalize.text import clean_cell, strip_markup
 
 

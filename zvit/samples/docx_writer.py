@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -11,6 +13,12 @@ from docx.shared import Pt
 from zvit.intake import ReportLayout
 from zvit.model import NUMBER_FIELDS
 from zvit.samples.cells import header_line, ordered_columns, paragraphs, without_label
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table, _Cell
+
+    from zvit.normalize.columns import Column
 
 #: The page marker a Word template prints where the table goes on to the next page.
 PAGE_MARKER = "Додаток"
@@ -31,7 +39,7 @@ def write_docx(layouts: list[ReportLayout], path: Path) -> Path:
     return path
 
 
-def _write_report(document, layout: ReportLayout) -> None:  # noqa: ANN001 - python-docx Document
+def _write_report(document: Document, layout: ReportLayout) -> None:
     for line in layout.header_lines:
         label, value = header_line(line)
         paragraph = document.add_paragraph()
@@ -63,8 +71,8 @@ def _write_report(document, layout: ReportLayout) -> None:  # noqa: ANN001 - pyt
     _write_signature(document, layout.footer_lines)
 
 
-def _new_table(document, columns, *, with_header: bool):  # noqa: ANN001, ANN202 - python-docx objects
-    table = document.add_table(rows=0, cols=len(columns))
+def _new_table(document: Document, columns: list[Column], *, with_header: bool) -> Table:
+    table: Table = document.add_table(rows=0, cols=len(columns))
     table.style = "Table Grid"
     if with_header:
         header = table.add_row().cells
@@ -76,7 +84,7 @@ def _new_table(document, columns, *, with_header: bool):  # noqa: ANN001, ANN202
     return table
 
 
-def _write_total(cells, columns, values: dict[str, str]) -> None:  # noqa: ANN001 - python-docx cells
+def _write_total(cells: Sequence[_Cell], columns: list[Column], values: dict[str, str]) -> None:
     first_number = next(i for i, c in enumerate(columns) if c.field in NUMBER_FIELDS)
     label = cells[0].merge(cells[first_number - 1]) if first_number > 1 else cells[0]
     label.text = "Всього:"
@@ -85,7 +93,7 @@ def _write_total(cells, columns, values: dict[str, str]) -> None:  # noqa: ANN00
             cells[position].text = without_label(values.get(column.field, ""))
 
 
-def _fill(cell, text: str) -> None:  # noqa: ANN001 - python-docx cell
+def _fill(cell: _Cell, text: str) -> None:
     parts = paragraphs(text)
     if not parts:
         return  # an untouched cell stays one empty paragraph, as Word leaves it
@@ -94,7 +102,7 @@ def _fill(cell, text: str) -> None:  # noqa: ANN001 - python-docx cell
         cell.add_paragraph(part)
 
 
-def _write_signature(document, lines: list[str]) -> None:  # noqa: ANN001 - python-docx Document
+def _write_signature(document: Document, lines: list[str]) -> None:
     if not lines:
         return
     document.add_paragraph()

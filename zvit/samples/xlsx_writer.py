@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 from openpyxl.styles import Alignment, Font
@@ -12,6 +13,10 @@ from zvit.intake import ReportLayout
 from zvit.model import MONEY_FIELDS, NUMBER_FIELDS
 from zvit.normalize.columns import UNIT_NAMES, Column
 from zvit.samples.cells import as_fraction, ordered_columns, plain_text, typed_amount, without_label
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -26,7 +31,7 @@ def write_xlsx(layouts: list[ReportLayout], path: Path) -> Path:
     return path
 
 
-def _write_sheet(sheet, layout: ReportLayout) -> None:  # noqa: ANN001 - openpyxl sheet
+def _write_sheet(sheet: Worksheet, layout: ReportLayout) -> None:
     columns = ordered_columns(layout)
     width = len(columns)
     row = 1
@@ -56,11 +61,12 @@ def _write_sheet(sheet, layout: ReportLayout) -> None:  # noqa: ANN001 - openpyx
         sheet.column_dimensions[get_column_letter(position)].width = 18
 
 
-def _write_header(sheet, columns: list[Column], row: int) -> int:  # noqa: ANN001 - openpyxl sheet
+def _write_header(sheet: Worksheet, columns: list[Column], row: int) -> int:
     """A two-level header: the money columns grouped under one merged «Обсяг фінансування» cell."""
     money = [i for i, c in enumerate(columns, start=1) if c.field in MONEY_FIELDS]
     units = {c.unit for c in columns if c.field in MONEY_FIELDS}
-    group = "Обсяг фінансування" + (f", {UNIT_NAMES[units.pop()]}" if len(units) == 1 and None not in units else "")
+    unit = next(iter(units)) if len(units) == 1 else None
+    group = "Обсяг фінансування" + (f", {UNIT_NAMES[unit]}" if unit is not None else "")
     for position, column in enumerate(columns, start=1):
         if position in money:
             lower = column.header.split(",")[0] if len(units) <= 1 else column.header
@@ -77,7 +83,7 @@ def _write_header(sheet, columns: list[Column], row: int) -> int:  # noqa: ANN00
     return row + 3
 
 
-def _write_value(cell, field: str, text: str) -> None:  # noqa: ANN001 - openpyxl cell
+def _write_value(cell: Cell, field: str, text: str) -> None:
     amount = typed_amount(field, text)
     if amount is None:
         cell.value = plain_text(text) or None

@@ -3,7 +3,11 @@
 from zvit.warehouse.engine import database_url, display_url, make_engine
 from zvit.warehouse.load import LoadResult, load_report
 from zvit.warehouse.queries import (
-    check_results, count_rows, current_submissions, submission_history, submission_lines,
+    check_results,
+    count_rows,
+    current_submissions,
+    submission_history,
+    submission_lines,
 )
 from zvit.warehouse.registry_sync import RegistrySummary, sync_registry
 from zvit.warehouse.schema import current_revision, downgrade, ensure_schema, head_revision, upgrade

@@ -30,8 +30,9 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     url = database_url(url)
     try:
         parsed = make_url(url)
-    except Exception as exc:  # SQLAlchemy raises ArgumentError, but any parse failure is the user's URL
-        # the URL may hold a password, and this message reaches terminals, logs and Prefect's run states
+    except Exception as exc:  # noqa: BLE001 - ArgumentError or ValueError today, but any parse failure is the URL's
+        # the URL may hold a password, and this message reaches terminals, logs and Prefect's run states: the
+        # library's error is redacted and never chained
         raise ZvitError(redact(f"invalid database URL {url!r}: {exc}")) from None
     if parsed.get_backend_name() == "sqlite":
         options.setdefault("connect_args", {}).setdefault("timeout", 30)

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
 from zvit.model import NUMBER_FIELDS, Report
@@ -87,7 +88,7 @@ def _engine_of(session: Session) -> Engine:
 
 def _existing(session: Session, sha256: str, index: int) -> models.Submission | None:
     return session.scalars(select(models.Submission).where(
-        models.Submission.sha256 == sha256, models.Submission.report_index == index)).one_or_none()
+        col(models.Submission.sha256) == sha256, col(models.Submission.report_index) == index)).one_or_none()
 
 
 def _already_loaded(session: Session, row: models.Submission) -> LoadResult:
@@ -132,7 +133,8 @@ def _new_submission(report: Report, resolution: Resolution, rows: Rows, sha256: 
         source_file=PurePath(report.source).name or report.source, source_format=report.format,
         sha256=sha256, report_index=report.index, received_at=received,
         processed_at=datetime.now(UTC).replace(tzinfo=None),
-        department_id=rows.department_id, program_id=rows.program_id, period_id=rows.period_id, department_name=report.department, program_title=report.program,
+        department_id=rows.department_id, program_id=rows.program_id, period_id=rows.period_id,
+        department_name=report.department, program_title=report.program,
         period_code=report.period, slot=resolution.slot, version=0, is_current=False,
         status=check_status.value, check_status=check_status.value, program_term=report.term,
         responsible_executors="; ".join(report.responsible_executors) or None,
@@ -182,8 +184,8 @@ def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]
         return {}
     Measure = models.Measure
     known = {m.number: m for m in session.scalars(select(Measure).where(
-        Measure.program_id == rows.program_id, Measure.department_id == rows.department_id,
-        Measure.number.in_(tasks)))}
+        col(Measure.program_id) == rows.program_id, col(Measure.department_id) == rows.department_id,
+        col(Measure.number).in_(tasks)))}
     for number, task in tasks.items():
         if number not in known:
             known[number] = Measure(program_id=rows.program_id, department_id=rows.department_id,
@@ -192,7 +194,7 @@ def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]
         elif known[number].task is None and task:
             known[number].task = task
     session.flush()
-    return {number: measure.id for number, measure in known.items()}  # type: ignore[misc]
+    return {number: models.row_id(measure) for number, measure in known.items()}
 
 
 def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -202,5 +204,6 @@ def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]])
 
 def _check_row(submission_id: int | None, finding: Finding) -> dict[str, Any]:
     return {"submission_id": submission_id, "rule_code": finding.rule_code, "severity": finding.severity.value,
-            "origin": "intake" if finding.is_intake else "gate", "measure": finding.measure, "source_part": finding.part, "row": finding.row, "column": finding.column,
+            "origin": "intake" if finding.is_intake else "gate", "measure": finding.measure,
+            "source_part": finding.part, "row": finding.row, "column": finding.column,
             "value": finding.value, "expected": finding.expected, "message": finding.message}

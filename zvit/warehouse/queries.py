@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
+from sqlmodel import col
 
 import models
+from zvit.quality.findings import Status
 
 
 @contextmanager
@@ -31,12 +33,14 @@ def _all(bind: Engine | Session, query: Select[Any]) -> list[Any]:
 def _for_slot(query: Select[Any], department: str | None, program: str | None, period: str | None) -> Select[Any]:
     S = models.Submission
     if department is not None:
-        query = query.join(models.Department, models.Department.id == S.department_id).where(
-            models.Department.code == department)
+        query = query.join(models.Department, col(models.Department.id) == S.department_id).where(
+            col(models.Department.code) == department)
     if program is not None:
-        query = query.join(models.Program, models.Program.id == S.program_id).where(models.Program.code == program)
+        query = query.join(models.Program, col(models.Program.id) == S.program_id).where(
+            col(models.Program.code) == program)
     if period is not None:
-        query = query.join(models.Period, models.Period.id == S.period_id).where(models.Period.code == period)
+        query = query.join(models.Period, col(models.Period.id) == S.period_id).where(
+            col(models.Period.code) == period)
     return query
 
 
@@ -44,8 +48,8 @@ def current_submissions(bind: Engine | Session, *, department: str | None = None
                         period: str | None = None) -> list[models.Submission]:
     """The current version of every slot (rejected ones included), optionally for one department/program/period."""
     S = models.Submission
-    query = _for_slot(select(S).where(S.is_current), department, program, period)
-    return _all(bind, query.order_by(S.slot))
+    query = _for_slot(select(S).where(col(S.is_current)), department, program, period)
+    return _all(bind, query.order_by(col(S.slot)))
 
 
 def submission_history(bind: Engine | Session, *, department: str, program: str,
@@ -53,19 +57,19 @@ def submission_history(bind: Engine | Session, *, department: str, program: str,
     """Every version a department submitted for a program and period, oldest first."""
     S = models.Submission
     query = _for_slot(select(S), department, program, period)
-    return _all(bind, query.order_by(S.version, S.id))
+    return _all(bind, query.order_by(col(S.version), col(S.id)))
 
 
 def submission_lines(bind: Engine | Session, submission_id: int) -> list[models.ReportLine]:
     """The lines of one submission in report order."""
     L = models.ReportLine
-    return _all(bind, select(L).where(L.submission_id == submission_id).order_by(L.line_no))
+    return _all(bind, select(L).where(col(L.submission_id) == submission_id).order_by(col(L.line_no)))
 
 
 def check_results(bind: Engine | Session, submission_id: int) -> list[models.CheckResult]:
     """The findings stored with one submission."""
     C = models.CheckResult
-    return _all(bind, select(C).where(C.submission_id == submission_id).order_by(C.id))
+    return _all(bind, select(C).where(col(C.submission_id) == submission_id).order_by(col(C.id)))
 
 
 def count_rows(bind: Engine | Session, model: type[Any], *where: Any) -> int:
@@ -86,7 +90,7 @@ def stored_sources(bind: Engine | Session, submission_ids: Sequence[int]) -> dic
     found: dict[int, str] = {}
     ids = list(dict.fromkeys(submission_ids))
     for start in range(0, len(ids), 500):
-        rows = _all(bind, select(S).where(S.id.in_(ids[start:start + 500])))  # type: ignore[union-attr]
+        rows = _all(bind, select(S).where(col(S.id).in_(ids[start:start + 500])))
         found.update({row.id: row.source_file for row in rows if row.id is not None})
     return found
 
@@ -97,7 +101,7 @@ def current_rejected(bind: Engine | Session, submission_ids: Sequence[int]) -> l
     found: list[int] = []
     ids = list(dict.fromkeys(submission_ids))
     for start in range(0, len(ids), 500):
-        rows = _all(bind, select(S).where(S.id.in_(ids[start:start + 500]), S.is_current,  # type: ignore[union-attr]
-                                          S.status == "rejected"))
+        rows = _all(bind, select(S).where(col(S.id).in_(ids[start:start + 500]), col(S.is_current),
+                                          col(S.status) == Status.REJECTED))
         found += [row.id for row in rows if row.id is not None]
     return found

@@ -11,6 +11,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 import models
 from zvit.warehouse.schema import ensure_schema
@@ -84,8 +85,9 @@ def record_receipts(engine: Engine, receipts: Sequence[Receipt]) -> list[Receipt
 def receipts_for_period(bind: Engine | Connection, period: str) -> list[Receipt]:
     """Every file taken in for a period, oldest first (on a connection: inside its transaction)."""
     with Session(bind) as session:
-        rows = session.scalars(select(models.ReceivedFile).where(models.ReceivedFile.period_code == period)
-                               .order_by(models.ReceivedFile.received_at, models.ReceivedFile.id)).all()
+        table = models.ReceivedFile
+        rows = session.scalars(select(table).where(col(table.period_code) == period)
+                               .order_by(col(table.received_at), col(table.id))).all()
         return [_receipt(row) for row in rows]
 
 

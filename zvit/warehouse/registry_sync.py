@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
@@ -12,13 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import models
+from models.base import HasId
 from zvit.registry import Registry
-from zvit.registry.periods import Period
+from zvit.registry.periods import ReportingPeriod
 from zvit.settings import Settings
 from zvit.warehouse.schema import ensure_schema
 from zvit.warehouse.transaction import advisory_lock, write_session
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,17 +44,17 @@ def sync_registry(engine: Engine, registry: Registry, *, timezone: str | None = 
     with write_session(engine) as session:
         advisory_lock(session.connection(), "zvit:registry")
         convocations = {c.code: _upsert(session, models.Convocation, {"code": c.code},
-                                        first_session=c.first_session).id for c in registry.convocations}
+                                        first_session=c.first_session) for c in registry.convocations}
         decisions = {
             (d.number, d.date): _upsert(session, models.Decision, {"number": d.number, "date": d.date},
-                                        convocation_id=convocations[d.convocation], summary=d.summary).id
+                                        convocation_id=convocations[d.convocation], summary=d.summary)
             for d in registry.decisions}
         programs = {
             p.code: _upsert(session, models.Program, {"code": p.code}, title=p.title, full_title=p.full_title,
                             first_year=p.first_year, last_year=p.last_year, active=True,
-                            approved_by_id=decisions[(p.approved_by.number, p.approved_by.date)]).id
+                            approved_by_id=decisions[(p.approved_by.number, p.approved_by.date)])
             for p in registry.programs}
-        departments = {d.code: _upsert(session, models.Department, {"code": d.code}, name=d.name, active=True).id
+        departments = {d.code: _upsert(session, models.Department, {"code": d.code}, name=d.name, active=True)
                        for d in registry.departments}
         _retire(session, models.Program, set(programs))
         _retire(session, models.Department, set(departments))
@@ -66,7 +65,8 @@ def sync_registry(engine: Engine, registry: Registry, *, timezone: str | None = 
     return RegistrySummary(len(programs), len(decisions), len(departments), len(registry.periods()))
 
 
-def _upsert(session: Session, model: type[T], key: dict[str, Any], **values: Any) -> T:
+def _upsert(session: Session, model: type[HasId], key: dict[str, Any], **values: Any) -> int:
+    """The id of the row with this key, made or updated to hold `values`."""
     row = session.scalars(select(model).filter_by(**key)).one_or_none()
     if row is None:
         row = model(**key, **values)
@@ -76,7 +76,7 @@ def _upsert(session: Session, model: type[T], key: dict[str, Any], **values: Any
             if getattr(row, name) != value:
                 setattr(row, name, value)
     session.flush()
-    return row
+    return models.row_id(row)
 
 
 def _retire(session: Session, model: type[Any], keep: set[str]) -> None:
@@ -84,25 +84,26 @@ def _retire(session: Session, model: type[Any], keep: set[str]) -> None:
     session.execute(update(model).where(model.code.not_in(keep)).values(active=False))
 
 
-def _replace_links(session: Session, registry: Registry, decisions: dict[Any, int], programs: dict[str, int],
-                   departments: dict[str, int]) -> None:
+def _replace_links(session: Session, registry: Registry, decisions: dict[tuple[str, date], int],
+                   programs: dict[str, int], departments: dict[str, int]) -> None:
     # link rows are referenced by nothing, so replacing them all is the simplest exact sync
     for model in (models.DecisionProgram, models.DepartmentProgram):
         session.execute(delete(model))
     rows: list[Any] = []
-    for d in registry.decisions:
-        for action, codes in (("approves", d.approves), ("amends", d.amends)):
-            rows += [models.DecisionProgram(decision_id=decisions[(d.number, d.date)], program_id=programs[code],
-                                            action=action) for code in codes]
-    for d in registry.departments:
-        department_id = departments[d.code]
+    for decision in registry.decisions:
+        for action, codes in (("approves", decision.approves), ("amends", decision.amends)):
+            rows += [models.DecisionProgram(decision_id=decisions[(decision.number, decision.date)],
+                                            program_id=programs[code], action=action) for code in codes]
+    for department in registry.departments:
+        department_id = departments[department.code]
         rows += [models.DepartmentProgram(department_id=department_id, program_id=programs[code],
-                                          responsible_executor=d.is_responsible_for(code)) for code in d.programs]
+                                          responsible_executor=department.is_responsible_for(code))
+                 for code in department.programs]
     session.add_all(rows)
     session.flush()
 
 
-def _upsert_period(session: Session, period: Period, deadline: Any, timezone: str) -> None:
+def _upsert_period(session: Session, period: ReportingPeriod, deadline: Any, timezone: str) -> None:
     _upsert(session, models.Period, {"code": period.code}, year=period.year, quarter=period.quarter,
             starts_on=period.start, ends_on=period.end, deadline=deadline,
             late_from=late_from(deadline, timezone))

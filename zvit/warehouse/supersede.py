@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from models import Submission
+from zvit.quality.findings import Status
 
 
 def settle_slot(session: Session, slot: str) -> list[Submission]:
     """Number the slot's submissions by (received_at, id), make the newest current; returns newly superseded ones."""
-    rows = list(session.scalars(select(Submission).where(Submission.slot == slot)
-                                .order_by(Submission.received_at, Submission.id)))
+    rows = list(session.scalars(select(Submission).where(col(Submission.slot) == slot)
+                                .order_by(col(Submission.received_at), col(Submission.id))))
     if not rows:
         return []
     newest = rows[-1]
@@ -25,6 +27,6 @@ def settle_slot(session: Session, slot: str) -> list[Submission]:
         if row is newest:
             row.is_current, row.status, row.superseded_by_id = True, row.check_status, None
         else:
-            row.status, row.superseded_by_id = "superseded", rows[version].id
+            row.status, row.superseded_by_id = Status.SUPERSEDED, rows[version].id
     session.flush()
     return was_current

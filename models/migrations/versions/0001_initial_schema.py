@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401 - autogenerate writes sqlmodel.sql.sqltypes.AutoString
+import sqlmodel.sql.sqltypes
 from alembic import op
-
 
 revision: str = '0001'
 down_revision: str | Sequence[str] | None = None
