@@ -31,8 +31,8 @@ def batch(lines: int) -> list[Report]:
     reports = []
     for start in range(0, lines, PER_REPORT):
         rows = tuple(FormLine(measure=str(n), task="Захід", annual=Decimal(100), financed=Decimal(10),
-                                percent=Decimal(50), location=SourceLocation(part="1", row=n + 2),
-                                columns={"percent": "9", "annual": "7", "financed": "8"})
+                              percent=Decimal(50), location=SourceLocation(part="1", row=n + 2),
+                              columns={"percent": "9", "annual": "7", "financed": "8"})
                      for n in range(1, min(PER_REPORT, lines - start) + 1))
         reports.append(base.model_copy(update={"rows": rows, "total": None, "warnings": (), "index": 1,
                                                "source": f"copy-{start}.txt"}))

@@ -45,8 +45,8 @@ class SubmissionsRejected(Exception):
     """The period was processed, but some submissions were rejected: the run fails so it can be retried."""
 
 
-class NothingToCollect(Exception):
-    """The inbox folder is missing, or holds no file for the department: the run did nothing, so it fails."""
+class NothingToCollect(FileNotFoundError):
+    """The inbox folder is missing, or holds no file for the department: the run would do nothing, so it fails."""
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
@@ -59,9 +59,14 @@ def run_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 
 
 def inbox_folder(period: str, inbox: str | None, settings: Settings) -> Path:
-    """`inbox` if given, else the period's folder under ZVIT_INBOX_DIR (default ./inbox/<period>)."""
+    """`inbox` if given, else the period's folder under ZVIT_INBOX_DIR (default ./inbox/<period>); NothingToCollect
+    when it is not a folder (a missing folder must not read as an inbox where every department sent nothing)."""
     # A deployment, the UI or the API pass the period unchecked: only a real period code becomes a folder name.
-    return Path(inbox) if inbox else settings.inbox_dir / parse_period_code(period).code
+    code = parse_period_code(period).code
+    folder = Path(inbox) if inbox else settings.inbox_dir / code
+    if not folder.is_dir():
+        raise NothingToCollect(f"{code}: the inbox {str(folder)!r} is not a folder")
+    return folder
 
 
 #: Files are read in this many groups at most, grouped by name (see `stable_groups`): a Prefect task per group
@@ -193,8 +198,6 @@ def collect(period: str, inbox: str | None, department: str | None) -> list[int]
     settings = Settings.load()
     folder = inbox_folder(period, inbox, settings)
     paths = inbox_files(folder)
-    if not folder.is_dir():
-        raise NothingToCollect(f"{period}: no inbox folder {folder}")
     engine = make_engine(settings.database_url)
     try:
         job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from tests.loading import take_files
 from zvit.cli import main
-from zvit.model import Report, FormLine, SourceLocation
+from zvit.model import FormLine, Report, SourceLocation
 from zvit.quality.gate import check_reports
 from zvit.registry import Registry
 from zvit.registry.resolve import resolve
@@ -60,8 +60,8 @@ def test_ten_thousand_failing_rows_of_one_rule_all_reach_their_findings(registry
                                                                      seed_reports: list[Report]) -> None:
     base = seed_reports[0]
     rows = tuple(FormLine(measure=str(n), task="Захід", annual=Decimal(100), financed=Decimal(10),
-                            percent=Decimal(50), location=SourceLocation(part="1", row=n + 2),
-                            columns={"percent": "9", "annual": "7", "financed": "8"})
+                          percent=Decimal(50), location=SourceLocation(part="1", row=n + 2),
+                          columns={"percent": "9", "annual": "7", "financed": "8"})
                  for n in range(1, 10_001))
     report = base.model_copy(update={"rows": rows, "total": None, "warnings": ()})
     [found] = check_reports([report], [resolve(report, registry)], registry=registry, period="2022-Q3")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from zvit.model import DecisionCitation
 from zvit.normalize.decisions import DateError, parse_decisions
 from zvit.normalize.header import read_header, split_units
-from zvit.normalize.periods import ReportingPeriod, PeriodError, find_period, parse_period_code
+from zvit.normalize.periods import PeriodError, ReportingPeriod, find_period, parse_period_code
 from zvit.normalize.text import has_latin_in_cyrillic, repair_latin
 
 

@@ -70,10 +70,14 @@ def test_departments_are_the_executors_of_the_rows(seed_reports: list[Report]) -
 
 def test_decisions_are_read_in_every_form_the_reports_use(seed_reports: list[Report]) -> None:
     assert [list(r.decisions) for r in seed_reports] == [
-        [DecisionCitation(number="31", date=date(2020, 12, 24)), DecisionCitation(number="558", date=date(2022, 9, 2))],
-        [DecisionCitation(number="31", date=date(2020, 12, 24)), DecisionCitation(number="279", date=date(2021, 9, 23)),
-         DecisionCitation(number="381", date=date(2021, 12, 24)), DecisionCitation(number=None, date=date(2022, 9, 2))],
-        [DecisionCitation(number="1430", date=date(2020, 12, 2)), DecisionCitation(number="279", date=date(2022, 9, 23))],
+        [DecisionCitation(number="31", date=date(2020, 12, 24)),
+         DecisionCitation(number="558", date=date(2022, 9, 2))],
+        [DecisionCitation(number="31", date=date(2020, 12, 24)),
+         DecisionCitation(number="279", date=date(2021, 9, 23)),
+         DecisionCitation(number="381", date=date(2021, 12, 24)),
+         DecisionCitation(number=None, date=date(2022, 9, 2))],
+        [DecisionCitation(number="1430", date=date(2020, 12, 2)),
+         DecisionCitation(number="279", date=date(2022, 9, 23))],
     ]
 
 

@@ -121,6 +121,7 @@ def test_a_flow_given_a_period_that_is_a_path_refuses_it_and_never_looks_outside
         period_or_last_ended(period)
     with pytest.raises(PeriodError, match="period must look like 2022-Q3"):
         inbox_folder(period, None, settings)
+    (tmp_path / "inbox" / "2022-Q3").mkdir(parents=True)
     assert inbox_folder("2022-Q3", None, settings) == tmp_path / "inbox" / "2022-Q3"
 
 
@@ -154,9 +155,6 @@ def test_an_inbox_given_with_dots_is_that_one_folder_and_nothing_around_or_below
 INBOXES = ["missing", "inbox/2022-Q3/zvit.txt", "inbox/2022-Q3\x00"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "product gap (issue 16): an inbox given that is not a folder reads as an empty one, so the run succeeds "
-    "with every department missing and mails the digest; flows/quarterly.py inbox_folder should refuse it"))
 @pytest.mark.parametrize("given", INBOXES, ids=["missing", "a-file", "nul"])
 def test_an_inbox_given_that_is_not_a_folder_is_refused_not_read_as_empty(
         given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

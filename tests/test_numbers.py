@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zvit.normalize.numbers import NumberError, format_uk, parse_number
+from zvit.formatting import number
+from zvit.normalize.numbers import NumberError, parse_number
 
 
 @pytest.mark.parametrize(("text", "value", "is_percent", "note"), [
@@ -49,13 +50,13 @@ def test_text_that_does_not_start_with_a_number_is_an_error(text: str) -> None:
 
 
 def test_ukrainian_format_uses_no_break_spaces_and_a_decimal_comma() -> None:
-    assert format_uk(Decimal("2080000")) == "2\u00a0080\u00a0000,00"
-    assert format_uk(Decimal("-35933.845")) == "-35\u00a0933,85"
+    assert number(Decimal("2080000")) == "2\u00a0080\u00a0000,00"
+    assert number(Decimal("-35933.845")) == "-35\u00a0933,85"
 
 
 @given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=2, allow_nan=False))
 def test_formatting_the_ukrainian_way_and_reading_back_gives_the_value(value: Decimal) -> None:
-    amount = parse_number(format_uk(value))
+    amount = parse_number(number(value))
     assert amount is not None and amount.value == value
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zvit.catalogue import Rule
-from zvit.model import DecisionCitation, Report, FormLine, SourceLocation, Total
+from zvit.model import DecisionCitation, FormLine, Report, SourceLocation, Total
 from zvit.quality.findings import Finding as CheckFinding
 from zvit.quality.gate import GateError, check_reports
 from zvit.quality.staging import HistoryMeasure
@@ -17,8 +17,10 @@ from zvit.registry import Registry, load_registry
 from zvit.registry.resolve import resolve
 
 D = Decimal
-DECISIONS = (DecisionCitation(number="31", date=date(2020, 12, 24)), DecisionCitation(number="279", date=date(2021, 9, 23)),
-             DecisionCitation(number="381", date=date(2021, 12, 24)), DecisionCitation(number="558", date=date(2022, 9, 2)))
+DECISIONS = (DecisionCitation(number="31", date=date(2020, 12, 24)),
+             DecisionCitation(number="279", date=date(2021, 9, 23)),
+             DecisionCitation(number="381", date=date(2021, 12, 24)),
+             DecisionCitation(number="558", date=date(2022, 9, 2)))
 COLUMNS = {"measure": "1", "task": "2", "content": "3", "term": "4", "executors": "5", "planned": "6",
            "annual": "7", "financed": "8", "percent": "9", "info": "10"}
 ZVIAZKY = "управління по зв'язках з громадськістю"
@@ -30,10 +32,10 @@ def line(measure: str, row: int, planned: str | None, annual: str | None, financ
          percent: str | None, *, executors: str | None = ZVIAZKY, task: str | None = "Завдання",
          content: str | None = "Захід") -> FormLine:
     return FormLine(measure=measure, task=task, content=content, term="2021-2025", executors=executors,
-                      planned=None if planned is None else D(planned), annual=None if annual is None else D(annual),
-                      financed=None if financed is None else D(financed),
-                      percent=None if percent is None else D(percent),
-                      location=SourceLocation(part="таблиця 1", row=row), columns=COLUMNS)
+                    planned=None if planned is None else D(planned), annual=None if annual is None else D(annual),
+                    financed=None if financed is None else D(financed),
+                    percent=None if percent is None else D(percent),
+                    location=SourceLocation(part="таблиця 1", row=row), columns=COLUMNS)
 
 
 def report(name: str, *, lines: tuple[FormLine, ...] | None = None, total: tuple[str, str, str] | None = None,
@@ -71,10 +73,12 @@ BATCH = {
         line("2", 4, "100000", "100000", None, None, task=None, content=None))),
     "total_mismatch": report("total_mismatch", total=("300000", "200000", "50002")),
     "total_within_a_hryvnia": report("total_within_a_hryvnia", total=("300000", "200000", "50000.99")),
-    "decision_unknown": report("decision_unknown", decisions=(*DECISIONS, DecisionCitation(number="999", date=date(2022, 1, 1)))),
+    "decision_unknown": report("decision_unknown", decisions=(
+        *DECISIONS, DecisionCitation(number="999", date=date(2022, 1, 1)))),
     "decision_wrong_date": report("decision_wrong_date", decisions=(
         *DECISIONS[:2], DecisionCitation(number="381", date=date(2021, 12, 25)), DECISIONS[3])),
-    "decision_no_number": report("decision_no_number", decisions=(*DECISIONS[:3], DecisionCitation(number=None, date=date(2022, 9, 2)))),
+    "decision_no_number": report("decision_no_number", decisions=(
+        *DECISIONS[:3], DecisionCitation(number=None, date=date(2022, 9, 2)))),
     "decision_omitted": report("decision_omitted", decisions=(*DECISIONS[:2], DECISIONS[3])),
     "department_unknown": report("department_unknown", department="відділ з питань космосу", lines=(
         line("1", 3, "200000", "100000", "50000", "50", executors="відділ з питань космосу"),

@@ -195,7 +195,7 @@ def test_the_html_report_opens_in_chromium_without_console_errors(chromium: Chro
 def test_chromium_prints_the_html_on_a4_landscape(chromium: Chromium, report_visit: PageVisit) -> None:
     printed = artifacts_dir() / "report-chromium-print.pdf"
     printed.write_bytes(chromium.print_pdf(report_visit.session))
-    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run([require_tool("pdfinfo"), str(printed)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+84\d\.\d+ x 59\d\.\d+ pts \(A4\)", info)  # landscape: wider than high
     width, height = png_size(pdf_page_png(printed, artifacts_dir() / "report-chromium-print-page-1.png"))
     assert width > height

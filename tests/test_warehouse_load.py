@@ -206,7 +206,7 @@ def test_an_amount_too_large_for_numeric_14_2_rejects_instead_of_failing(
     [problem] = [c for c in check_results(warehouse, result.submission_id)
                  if c.rule_code == "LINE-VALUE-OUT-OF-RANGE"]
     assert (problem.rule_code, problem.column, problem.value) == (
-        "LINE-VALUE-OUT-OF-RANGE", "7", "10000000000000")
+        "LINE-VALUE-OUT-OF-RANGE", "7", "10\u00a0000\u00a0000\u00a0000\u00a0000,00")
 
 
 def test_naive_received_at_is_city_time_stored_as_utc(warehouse: Engine, seed_reports: list[Report]) -> None:

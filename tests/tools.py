@@ -7,7 +7,6 @@ program fails the test instead, and the session fails if any test was skipped fo
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -36,12 +35,12 @@ def _initdb() -> str | None:
     candidates: list[str] = []
     if os.environ.get("ZVIT_TEST_PG_BINDIR"):
         candidates.append(os.environ["ZVIT_TEST_PG_BINDIR"])
-    if shutil.which("pg_config"):
-        result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False)
+    if pg_config := shutil.which("pg_config"):
+        result = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)  # noqa: S603
         candidates.append(result.stdout.strip())
     # Debian keeps the server's programs off PATH, one folder per major version
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True,
-                         key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0)
+    candidates += [str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True,
+                                          key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)]
     for candidate in candidates:
         if candidate and (Path(candidate) / "initdb").is_file() and (Path(candidate) / "pg_ctl").is_file():
             return str(Path(candidate) / "initdb")
@@ -60,6 +59,7 @@ class Tool:
 TOOLS = {
     "chromium": Tool("chromium", _chromium, " or set ZVIT_TEST_CHROMIUM"),
     "initdb": Tool("postgresql", _initdb, " or set ZVIT_TEST_PG_BINDIR"),
+    "pdfinfo": Tool("poppler-utils", lambda: shutil.which("pdfinfo")),
     "pdftoppm": Tool("poppler-utils", lambda: shutil.which("pdftoppm")),
     "pdftotext": Tool("poppler-utils", lambda: shutil.which("pdftotext")),
 }

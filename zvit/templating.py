@@ -9,7 +9,7 @@ import jinja2
 
 from zvit import formatting
 from zvit.glossary import word
-from zvit.normalize.numbers import format_uk
+from zvit.formatting import number
 from zvit.resources import resource_dir
 
 TEMPLATES_DIR = resource_dir("templates")
@@ -17,12 +17,12 @@ TEMPLATES_DIR = resource_dir("templates")
 
 def money(value: Decimal | None, places: int = 2) -> str:
     """«2 080 000,00»; an empty cell for a missing amount."""
-    return "" if value is None else format_uk(value, places)
+    return "" if value is None else number(value, places)
 
 
 def percent(value: Decimal | None) -> str:
     """«51,88%»; an empty cell for a missing percent."""
-    return "" if value is None else f"{format_uk(value, 2)}%"
+    return "" if value is None else f"{number(value, 2)}%"
 
 
 @cache

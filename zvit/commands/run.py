@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
         # The gate imports Great Expectations on its first batch; here it costs nothing (see the function).
         start_server_while_importing("flows.quarterly", "great_expectations")
-        from flows.quarterly import SubmissionsRejected, collect_quarter
+        from flows.quarterly import NothingToCollect, SubmissionsRejected, collect_quarter
 
         try:
             state = collect_quarter(args.period, args.inbox or "", return_state=True)
@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"zvit: the run failed: {_describe(error, engine)}", file=sys.stderr)
             return ExitCode.RUN_FAILED
         outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, NothingToCollect):
+            print(f"zvit: {outcome}", file=sys.stderr)
+            return ExitCode.INPUT
         if state.is_failed() and not isinstance(outcome, SubmissionsRejected):
             print(f"zvit: the run failed: {_describe(outcome, engine)}", file=sys.stderr)
             return ExitCode.RUN_FAILED

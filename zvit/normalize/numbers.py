@@ -74,17 +74,3 @@ def _to_decimal(match: re.Match[str]) -> Decimal:
     frac = match.group("kopecks") or match.group("frac")
     value = Decimal(f"{integer}.{frac}" if frac else integer)
     return -value if match.group("sign") else value
-
-
-def format_uk(value: Decimal, places: int = 2) -> str:
-    """Format a number the Ukrainian way: «2 080 000,00», no-break spaces between thousands, half up."""
-    quantized = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign = "-" if quantized < 0 else ""
-    integer, _, frac = f"{abs(quantized):f}".partition(".")
-    groups: list[str] = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    text = "\u00a0".join(groups)
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"

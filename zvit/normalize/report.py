@@ -61,7 +61,7 @@ def _line(draft: LineDraft, units: dict[str, ColumnUnit], refs: dict[str, str]) 
     amounts = {f: _hryvnias(draft.amounts.get(f), units[f].lines if f in units else None) for f in NUMBER_FIELDS}
     texts = {f: (text or None) for f, text in draft.texts.items()}
     return FormLine(measure=draft.measure, sub_item=draft.sub_item, **texts, **amounts,
-                      notes=tuple(draft.notes), location=draft.location, columns=refs)
+                    notes=tuple(draft.notes), location=draft.location, columns=refs)
 
 
 def _total(table: TableContent, units: dict[str, ColumnUnit]) -> Total | None:

@@ -8,7 +8,7 @@ from itertools import product
 
 from zvit.model import MONEY_FIELDS
 from zvit.normalize.columns import UNIT_NAMES, Column, unit_of
-from zvit.normalize.numbers import format_uk
+from zvit.formatting import number
 
 #: When the header names no unit at all, the official form's тис. грн is assumed.
 DEFAULT_UNIT = Decimal(1000)
@@ -62,8 +62,8 @@ def rescale_message(unit: ColumnUnit, header: str, line_sum: Decimal, total: Dec
     declared = UNIT_NAMES[unit.declared]
     which = "значення рядків" if unit.lines != unit.declared else "рядок «Всього»"
     real = UNIT_NAMES[unit.lines if unit.lines != unit.declared else unit.total]
-    return (f"Стовпець «{header}» заявлено в {declared}, але сума рядків ({format_uk(line_sum)}) узгоджується "
-            f"з рядком «Всього» ({format_uk(total)}) лише якщо {which} записано в {real}: "
+    return (f"Стовпець «{header}» заявлено в {declared}, але сума рядків ({number(line_sum)}) узгоджується "
+            f"з рядком «Всього» ({number(total)}) лише якщо {which} записано в {real}: "
             f"{which} перераховано в гривні як {real}.")
 
 

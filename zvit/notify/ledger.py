@@ -51,7 +51,7 @@ def existing_keys(engine: Engine, keys: Iterable[str]) -> dict[str, str]:
     with Session(engine) as session:
         rows = session.execute(select(col(Notification.key), col(Notification.status))
                                .where(col(Notification.key).in_(wanted)))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 def record_new(engine: Engine, notice: Notice, message_text: str, message_id: str, now: datetime) -> int | None:

@@ -193,5 +193,5 @@ def _ids(engine: Engine, period: str) -> tuple[dict[str, int], int | None]:
     with Session(engine) as session:
         D = models.Department
         # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
-        departments = cast("dict[str, int]", dict(session.execute(select(col(D.code), col(D.id))).tuples().all()))
+        departments = cast("dict[str, int]", dict(session.execute(select(col(D.code), col(D.id))).all()))
         return departments, session.scalar(select(col(models.Period.id)).where(col(models.Period.code) == period))

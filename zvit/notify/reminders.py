@@ -105,9 +105,9 @@ def _ids(engine: Engine, period: str) -> dict[str, dict[str, int]]:
     with Session(engine) as session:
         D, P, Q = models.Department, models.Program, models.Period
         ids = {
-            "department": dict(session.execute(select(col(D.code), col(D.id))).tuples().all()),
-            "program": dict(session.execute(select(col(P.code), col(P.id))).tuples().all()),
-            "period": dict(session.execute(select(col(Q.code), col(Q.id)).where(col(Q.code) == period)).tuples().all()),
+            "department": dict(session.execute(select(col(D.code), col(D.id))).all()),
+            "program": dict(session.execute(select(col(P.code), col(P.id))).all()),
+            "period": dict(session.execute(select(col(Q.code), col(Q.id)).where(col(Q.code) == period)).all()),
         }
         # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
         return cast("dict[str, dict[str, int]]", ids)

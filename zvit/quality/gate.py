@@ -18,7 +18,7 @@ from typing import Any
 from zvit.catalogue import column_name, rules
 from zvit.errors import ZvitError
 from zvit.model import Report
-from zvit.normalize.numbers import format_uk
+from zvit.formatting import number
 from zvit.quality.findings import Finding, catalogued
 from zvit.quality.staging import HistoryMeasure, stage
 from zvit.quality.suite import LINE_KEY, TABLES, build_suite, rule_table
@@ -155,11 +155,11 @@ def _shown(row: dict[str, Any], name: str) -> str | None:
     if row.get(f"{name}_kop") is not None:
         return _money(row[f"{name}_kop"])
     if row.get(f"{name}_pct") is not None:
-        points = format_uk(Decimal(int(row[f"{name}_pct"])) / _HUNDRED)
+        points = number(Decimal(int(row[f"{name}_pct"])) / _HUNDRED)
         return points if name == "difference" else f"{points}%"  # a gap is in percentage points
     value = row.get(name)
     return None if value is None else str(value)
 
 
 def _money(kopecks: int | float | None) -> str | None:
-    return None if kopecks is None else format_uk(Decimal(int(kopecks)) / _HUNDRED)
+    return None if kopecks is None else number(Decimal(int(kopecks)) / _HUNDRED)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from zvit.errors import PeriodError
+from zvit.formatting import number
 from zvit.model import NUMBER_FIELDS, FormLine, Report
 from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.registry import Registry
@@ -96,9 +97,11 @@ def _value_issues(line_id: int, line: FormLine) -> list[tuple[int, str, str, str
             continue
         column = line.columns.get(field, field)
         if not fits(value, field):
-            issues.append((line_id, field, "out_of_range", column, format(value, "f"), None))
+            issues.append((line_id, field, "out_of_range", column, number(value), None))
         elif value.quantize(_KOPECK) != value:
-            issues.append((line_id, field, "rounded", column, format(value, "f"), format(value.quantize(_KOPECK), "f")))
+            # shown with every digit the department wrote, then as kept
+            written = max(-int(value.as_tuple().exponent), 2)
+            issues.append((line_id, field, "rounded", column, number(value, written), number(value)))
     return issues
 
 

@@ -165,7 +165,7 @@ class _Gatherer:
         # departments in registry order: the warehouse numbers them as the registry lists them
         D = models.Department
         # a primary key read back is never NULL (SQLModel types `id` as `int | None` for a row not yet written)
-        ids = cast("dict[str, int]", dict(self.connection.execute(select(col(D.code), col(D.id))).tuples().all()))
+        ids = cast("dict[str, int]", dict(self.connection.execute(select(col(D.code), col(D.id))).all()))
         rows = sorted(view_rows(self.connection, "v_department_status", **self.where),
                       key=lambda row: ids.get(row["department_code"], 0))
         statuses = [DepartmentStatus(
