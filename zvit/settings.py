@@ -53,7 +53,10 @@ TimeZone = Annotated[str, AfterValidator(_time_zone)]
 #: Fields whose values never appear in a message: a password, and a database URL that may hold one.
 _UNSHOWN = frozenset({"smtp_password", "database_url"})
 
+
 class _Source(Enum):
+    """A source of values that is not a mapping passed in (an enum member, so that `is` tells it apart)."""
+
     PROCESS = "the process's environment, then .env"
 
 

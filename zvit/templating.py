@@ -8,8 +8,8 @@ from functools import cache
 import jinja2
 
 from zvit import formatting
-from zvit.glossary import word
 from zvit.formatting import number
+from zvit.glossary import word
 from zvit.resources import resource_dir
 
 TEMPLATES_DIR = resource_dir("templates")

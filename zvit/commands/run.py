@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `run` to the command line."""
     parser = subparsers.add_parser(

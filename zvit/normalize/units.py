@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 
+from zvit.formatting import number
 from zvit.model import MONEY_FIELDS
 from zvit.normalize.columns import UNIT_NAMES, Column, unit_of
-from zvit.formatting import number
 
 #: When the header names no unit at all, the official form's тис. грн is assumed.
 DEFAULT_UNIT = Decimal(1000)

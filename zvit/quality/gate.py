@@ -17,8 +17,8 @@ from typing import Any
 
 from zvit.catalogue import column_name, rules
 from zvit.errors import ZvitError
-from zvit.model import Report
 from zvit.formatting import number
+from zvit.model import Report
 from zvit.quality.findings import Finding, catalogued
 from zvit.quality.staging import HistoryMeasure, stage
 from zvit.quality.suite import LINE_KEY, TABLES, build_suite, rule_table
