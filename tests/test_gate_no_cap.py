@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -54,6 +57,16 @@ def test_250_reports_with_five_percent_mismatches_each_get_every_finding(
     stored = [c for item in outcome.reports for c in check_results(warehouse, item.result.submission_id)
               if c.rule_code == "ROW-PERCENT-MISMATCH"]
     assert len(stored) == 1250
+    # And the quarterly run itself, as a department's clerk would start it: exit 0, every file stored.
+    env = {**os.environ, "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+           "ZVIT_REPORTS_DIR": str(tmp_path / "reports"), "ZVIT_OUTBOX_DIR": str(tmp_path / "outbox"),
+           "PREFECT_HOME": str(tmp_path / "prefect")}
+    run = subprocess.run([sys.executable, "-m", "zvit", "run", "--period", "2022-Q3", "--inbox",
+                          str(tmp_path / "inbox"), "--json"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=900)
+    assert run.returncode == 0, run.stderr
+    files = json.loads(run.stdout)["files"]
+    assert len(files) == 250 and {f["fate"] for f in files} == {"stored"}
 
 
 def test_ten_thousand_failing_rows_of_one_rule_all_reach_their_findings(registry: Registry,
