@@ -30,7 +30,8 @@ from zvit.notify.transport import Transport
 from zvit.quality.findings import Severity, Status
 from zvit.registry import DepartmentEntry, ProgramEntry, Registry
 from zvit.settings import Settings
-from zvit.warehouse import check_results, view_rows
+from zvit.warehouse import view_rows
+from zvit.warehouse.queries import stored_findings
 from zvit.warehouse.receipts import REFUSED, Receipt, receipts_for_period
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
     period = found.period or submission.period_code
     deadline = registry.calendar.deadline(found.period) if found.period else None
     today = city_date(now, settings.timezone)
-    grouped = by_severity(check_results(engine, submission.id or 0))
+    grouped = by_severity(stored_findings(engine, submission.id or 0))
     context = {
         "department": department.name if department else (submission.department_name or ""),
         "registered": department is not None,

@@ -62,6 +62,11 @@ class Finding(BaseModel):
     expected: str | None = None
 
     @property
+    def where(self) -> str:
+        """Where the cell is, as a message says it: «таблиця 1, рядок 3»; '' when the finding names no row."""
+        return location_text(self.part, self.row)
+
+    @property
     def is_intake(self) -> bool:
         """True for a repair or assumption made while reading the file, not a rule of the gate."""
         rule = rules().get(self.rule_code)

@@ -16,7 +16,7 @@ from typing import Any
 from zvit.formatting import THOUSANDS, Unit
 from zvit.quality.findings import Status
 from zvit.report.atomic import write_atomic
-from zvit.report.model import ConsolidatedReport, DepartmentStatus, Line, QualityFinding, Section
+from zvit.report.model import AnnexFinding, ConsolidatedReport, DepartmentStatus, Line, Section
 from zvit.report.safety import csv_text
 from zvit.report.texts import period_phrase, texts
 
@@ -176,7 +176,7 @@ def build_package(report: ConsolidatedReport) -> tuple[dict[str, Any], dict[str,
     lines: list[tuple[Section, Line]] = [(section, line) for section in report.counted_sections
                                          for line in section.lines]
     statuses: tuple[DepartmentStatus, ...] = report.statuses
-    findings: tuple[QualityFinding, ...] = report.findings
+    findings: tuple[AnnexFinding, ...] = report.findings
     totals = [*(("department", section, section.totals) for section in report.counted_sections),
               ("program", None, report.total)]
     tables: dict[str, tuple[list[Column], Sequence[Any]]] = {

@@ -23,13 +23,13 @@ from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.quality.findings import SEVERITY_ORDER, Severity, Status
 from zvit.report.model import (
     Amounts,
+    AnnexFinding,
     ConsolidatedReport,
     DepartmentStatus,
     Line,
     MeasureBlock,
     ProgramDecision,
     ProgramInfo,
-    QualityFinding,
     RefusedFile,
     Section,
 )
@@ -204,7 +204,7 @@ class _Gatherer:
                      for r in receipts if r.fate in REFUSED and r.department is None)
 
     def _findings(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
-                  statuses: tuple[DepartmentStatus, ...]) -> tuple[QualityFinding, ...]:
+                  statuses: tuple[DepartmentStatus, ...]) -> tuple[AnnexFinding, ...]:
         places = self._line_places(list(submissions))
         position = {status.submission_id: index for index, status in enumerate(statuses)}
         by_submission = {status.submission_id: status for status in statuses}
@@ -213,14 +213,14 @@ class _Gatherer:
             status = by_submission.get(submission_id)
             for check in results:
                 measure, sub_item = places.get((submission_id, check.source_part or "", check.row), (None, 0))
-                found.append(QualityFinding(
+                found.append(AnnexFinding(
+                    rule_code=check.rule_code, severity=Severity(check.severity), message=_text(check.message) or "",
+                    measure=measure, part=_text(check.source_part), row=check.row, column=_text(check.column),
+                    value=_text(check.value), expected=_text(check.expected),
                     department_code=status.department_code if status else None,
                     department_name=status.department_name if status else "?",
                     submission_id=submission_id, source_format=submissions[submission_id].source_format,
-                    rule_code=check.rule_code, severity=check.severity, origin=check.origin,
-                    message=_text(check.message) or "", measure=measure, sub_item=sub_item,
-                    part=_text(check.source_part), row=check.row, column=_text(check.column),
-                    value=_text(check.value), expected=_text(check.expected)))
+                    origin=check.origin, sub_item=sub_item))
         return tuple(sorted(found, key=lambda f: (position.get(f.submission_id, len(position)),
                                                   SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)),
                                                   f.row if f.row is not None else 1 << 30)))

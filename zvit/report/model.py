@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from zvit.normalize.periods import ReportingPeriod
+from zvit.quality.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -107,25 +108,17 @@ class RefusedFile:
     received_at: datetime
 
 
-@dataclass(frozen=True)
-class QualityFinding:
-    """A check result about a current submission, placed at its department, measure and cell."""
+class AnnexFinding(Finding):
+    """A finding about a current submission as the data-quality annex places it: its department, submission and
+    the measure and sub-item of its row."""
 
     department_code: str | None
     department_name: str
     submission_id: int
     source_format: str
-    rule_code: str
-    severity: str
+    #: intake (a repair made while reading) or gate (a rule)
     origin: str
-    message: str
-    measure: str | None = None
     sub_item: int = 0
-    part: str | None = None
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-    expected: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +155,7 @@ class ConsolidatedReport:
     sections: tuple[Section, ...]
     total: Amounts
     statuses: tuple[DepartmentStatus, ...]
-    findings: tuple[QualityFinding, ...] = field(default=())
+    findings: tuple[AnnexFinding, ...] = field(default=())
     #: the period's refused files that could not be attributed to any department, oldest first
     refused: tuple[RefusedFile, ...] = field(default=())
 

@@ -11,7 +11,7 @@ from zvit.quality.findings import Severity
 from zvit.report import present
 from zvit.report.charts import BarChart
 from zvit.report.html import charts
-from zvit.report.model import Amounts, ConsolidatedReport, DepartmentStatus, Line, MeasureBlock, QualityFinding, Section
+from zvit.report.model import Amounts, AnnexFinding, ConsolidatedReport, DepartmentStatus, Line, MeasureBlock, Section
 from zvit.report.texts import column_heading, period_phrase, texts, title
 
 #: the official form's columns, by the keys of `texts.yaml` columns
@@ -159,7 +159,7 @@ def quality_section(report: ConsolidatedReport) -> dict[str, Any]:
     }
 
 
-def finding_row(number: int, finding: QualityFinding) -> dict[str, Any]:
+def finding_row(number: int, finding: AnnexFinding) -> dict[str, Any]:
     """A finding's cells in column order, and whether it is critical (shown in bold)."""
     shown = present.finding_fields(finding)
     return {"cells": [str(number), *(shown[name] for name in QUALITY_COLUMNS)],

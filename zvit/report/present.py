@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from zvit.formatting import uk_date, uk_datetime
 from zvit.report.model import (
+    AnnexFinding,
     ConsolidatedReport,
     DepartmentStatus,
     ProgramDecision,
-    QualityFinding,
     RefusedFile,
     Section,
 )
@@ -78,7 +78,7 @@ def status_fields(status: DepartmentStatus) -> dict[str, str]:
     }
 
 
-def finding_fields(finding: QualityFinding) -> dict[str, str]:
+def finding_fields(finding: AnnexFinding) -> dict[str, str]:
     """A finding row as text, by the keys of `texts.yaml` quality.columns."""
     return {
         "department": finding.department_name,

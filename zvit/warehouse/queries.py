@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import col
 
 import models
-from zvit.quality.findings import Status
+from zvit.quality.findings import Finding, Severity, Status
 
 
 @contextmanager
@@ -105,3 +105,15 @@ def current_rejected(bind: Engine | Session, submission_ids: Sequence[int]) -> l
                                           col(S.status) == Status.REJECTED))
         found += [row.id for row in rows if row.id is not None]
     return found
+
+
+def finding_of(row: models.CheckResult) -> Finding:
+    """A stored check result as the Finding it was."""
+    return Finding(rule_code=row.rule_code, severity=Severity(row.severity), message=row.message,
+                   measure=row.measure, part=row.source_part or None, row=row.row, column=row.column, value=row.value,
+                   expected=row.expected)
+
+
+def stored_findings(bind: Engine | Session, submission_id: int) -> list[Finding]:
+    """The findings stored with one submission, in the order they were stored."""
+    return [finding_of(row) for row in check_results(bind, submission_id)]
