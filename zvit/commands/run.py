@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     # rejected submission (which fails the run on purpose, so it can be retried) is reported in the summary.
     # The temporary API server of an embedded run takes 15-20 s to start on a loaded 2-core machine.
     for name, value in (("DO_NOT_TRACK", "1"), ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
-                        ("PREFECT_LOGGING_LEVEL", "CRITICAL"), ("PREFECT_LOGGING_EXTRA_LOGGERS", "zvit"),
+                        ("PREFECT_LOGGING_LEVEL", "CRITICAL"),
                         ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")):
         os.environ.setdefault(name, value)
     from sqlalchemy.exc import InterfaceError, OperationalError
