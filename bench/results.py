@@ -124,13 +124,12 @@ def _handovers(handovers: list[list[Any]] | None) -> str:
 
 def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["## Stage times without Prefect (`bench.stages`, one process and its reading pool)", "",
-             ("The same steps the flow runs, called directly on the same files and a fresh warehouse: "
-              "zvit.submissions `inbox_files` + `file_sha256` (collect), zvit.reading `read_files` on a "
-              "`reading_pool` (parse), `check` (validate), "
-              "zvit.warehouse `sync_registry` + zvit.submissions `store` + `current_rejections` (load), "
+             ("The files go through zvit.pipeline `process` as every entry point sends them, on the same files "
+              "and a fresh warehouse, each of its steps timed: `inbox_files` (collect), zvit.reading `read_all` "
+              "on a reading pool (parse), `check` (validate), `store` with the registry sync (load); then "
               "`gather_report` + `write_report` per program and format as zvit.quarter `render_reports` does "
               "(render) and zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "
-              "WeasyPrint and zvit, paid once before the stages. A stage missing from a stopped run had not "
+              "Typst and zvit, paid once before the stages. A stage missing from a stopped run had not "
               "finished."), "",
              "| N | import s | " + " | ".join(f"{stage} s" for stage in STAGES) + " | total s | peak RSS MiB |",
              "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |"]
@@ -147,8 +146,7 @@ def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
 def _render_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["### Render by format (`bench.stages`)", "",
              ("Seconds per format summed over the programs rendered, and the largest program's report lines. "
-              "A program over `ZVIT_PDF_MAX_LINES` (1500) report lines gets no PDF in the run, as here at "
-              "N = 1000 (`zvit report --format pdf` prints it on request: about 100 s and 1 GB for 3,000 lines)."), "",
+              "Every program gets its PDF (Typst) in every run."), "",
              "| N | programs rendered | " + " | ".join(f"{part} s" for part in RENDER_PARTS)
              + " | lines of the largest program |",
              "| ---: | ---: | " + " | ".join("---:" for _ in RENDER_PARTS) + " | ---: |"]
@@ -156,8 +154,7 @@ def _render_table(rows: list[dict[str, Any]]) -> list[str]:
         stages = row.get("stages", {})
         formats = stages.get("render_formats") or {}
         programs = stages.get("render_by_program") or {}
-        # a program over ZVIT_PDF_MAX_LINES has no PDF to wait for: it is complete without one
-        complete = [p for p in programs.values() if all(part in p for part in RENDER_PARTS if part != "pdf")]
+        complete = [p for p in programs.values() if all(part in p for part in RENDER_PARTS)]
         largest = max((stages.get("render_lines") or {}).values(), default=None)
         cells = [f"{len(complete)} of {row['programs']}", *(_s(formats.get(part)) for part in RENDER_PARTS),
                  str(largest) if largest else "-"]
