@@ -74,9 +74,8 @@ def test_registry_check_command_accepts_it(quarter: GeneratedQuarter, capsys: py
     assert "registry is valid" in capsys.readouterr().out
 
 
-def test_files_parse_to_the_intended_lines(quarter: GeneratedQuarter, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ZVIT_REGISTRY_DIR", str(quarter.registry))
-    registry = load_registry()
+def test_files_parse_to_the_intended_lines(quarter: GeneratedQuarter) -> None:
+    registry = load_registry(quarter.registry)
     for item in quarter.files:
         path = quarter.inbox / item.name
         if item.broken:

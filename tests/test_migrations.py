@@ -13,8 +13,17 @@ import models
 from models.views import SQL_DIR, load_views
 from zvit.cli import main
 from zvit.errors import ZvitError
+from zvit.settings import Settings
 from zvit.warehouse import (
-    VIEWS, current_revision, database_url, downgrade, ensure_schema, head_revision, make_engine, upgrade, view_rows,
+    VIEWS,
+    current_revision,
+    database_url,
+    downgrade,
+    ensure_schema,
+    head_revision,
+    make_engine,
+    upgrade,
+    view_rows,
 )
 from zvit.warehouse.schema import MIGRATIONS_DIR
 
@@ -45,10 +54,11 @@ def test_zvit_db_upgrade_builds_an_empty_database(empty_database_url: str, monke
 
 def test_database_url_defaults_to_sqlite_in_the_working_directory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ZVIT_DATABASE_URL", raising=False)
-    assert database_url() == "sqlite:///zvit.db"
+    assert database_url(Settings.load().database_url) == "sqlite:///zvit.db"
     monkeypatch.setenv("ZVIT_DATABASE_URL", "postgres://zvit:secret@db.example.org/zvit")
-    assert database_url() == "postgresql+psycopg://zvit:secret@db.example.org/zvit"
-    assert make_engine().dialect.driver == "psycopg"
+    url = Settings.load().database_url
+    assert database_url(url) == "postgresql+psycopg://zvit:secret@db.example.org/zvit"
+    assert make_engine(url).dialect.driver == "psycopg"
 
 
 def test_migrated_schema_matches_the_models(empty_database_url: str) -> None:

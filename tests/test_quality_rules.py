@@ -15,6 +15,7 @@ from zvit.quality.gate import GateError, check_reports
 from zvit.quality.staging import HistoryMeasure
 from zvit.registry import Registry, load_registry
 from zvit.registry.resolve import resolve
+from zvit.settings import DEFAULT_REGISTRY_DIR
 
 D = Decimal
 DECISIONS = (DecisionCitation(number="31", date=date(2020, 12, 24)),
@@ -122,7 +123,7 @@ FAILING = {
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     """The shipped registry and one more department, OUTSIDER, executing only a program of its own."""
-    shipped = load_registry().model_dump()
+    shipped = load_registry(DEFAULT_REGISTRY_DIR).model_dump()
     program = {**shipped["programs"][0], "code": "tsyfrove-misto", "title": "Цифрове місто", "full_title": None,
                "title_variants": []}
     outsider = {**shipped["departments"][0], "code": "viddil-it", "name": OUTSIDER, "name_variants": [],

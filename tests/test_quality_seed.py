@@ -7,18 +7,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from zvit.model import Report
 from tests.loading import take_files
+from zvit.model import Report
 from zvit.quality.findings import Finding, status_for
 from zvit.quality.gate import check_reports
 from zvit.registry import load_registry
 from zvit.registry.resolve import resolve
+from zvit.settings import DEFAULT_REGISTRY_DIR
 from zvit.warehouse import check_results, current_submissions
 
 
 @pytest.fixture(scope="module")
 def seed_findings(seed_reports: list[Report]) -> list[list[Finding]]:
-    registry = load_registry()
+    registry = load_registry(DEFAULT_REGISTRY_DIR)
     return check_reports(seed_reports, [resolve(r, registry) for r in seed_reports], registry=registry,
                          period="2022-Q3", program="efektyvna-vlada")
 

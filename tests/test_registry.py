@@ -12,7 +12,7 @@ from zvit.cli import main
 from zvit.normalize.periods import parse_period_code
 from zvit.registry import Registry, check_registry, load_registry, normalize_department
 from zvit.registry.periods import default_deadline
-from zvit.settings import DEFAULT_REGISTRY_DIR
+from zvit.settings import DEFAULT_REGISTRY_DIR, Settings
 
 
 @pytest.fixture
@@ -212,5 +212,5 @@ def test_registry_check_of_the_shipped_registry_passes(capsys: pytest.CaptureFix
 def test_registry_is_read_from_zvit_registry_dir(registry_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _edit(registry_copy / "programs.yaml", "last_year: 2025", "last_year: 2026")
     monkeypatch.setenv("ZVIT_REGISTRY_DIR", str(registry_copy))
-    registry: Registry = load_registry()
+    registry: Registry = load_registry(Settings.load().registry_dir)
     assert registry.program("efektyvna-vlada").last_year == 2026

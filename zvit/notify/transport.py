@@ -241,11 +241,10 @@ def smtp_transport(settings: Settings, *, ssl_context: ssl.SSLContext | None = N
         ssl_context=ssl_context)
 
 
-def transport_from_settings(settings: Settings | None = None, *,
+def transport_from_settings(settings: Settings, *,
                             ssl_context: ssl.SSLContext | None = None) -> SmtpTransport | OutboxTransport:
     """SMTP when the settings name a host (ZVIT_SMTP_HOST), else the .eml outbox in their outbox_dir (default
-    ./outbox); an entry point passes its settings (none given: read from the environment)."""
-    settings = settings or Settings.load()
+    ./outbox); an entry point passes its settings."""
     if settings.smtp_host:
         return smtp_transport(settings, ssl_context=ssl_context)
     return OutboxTransport(directory=settings.outbox_dir, sender=settings.smtp_from)

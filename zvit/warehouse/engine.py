@@ -11,21 +11,19 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from zvit.errors import ZvitError
 from zvit.redaction import redact
-from zvit.settings import Settings
 
 #: Execution option naming how a SQLite transaction starts; loads use IMMEDIATE to take the write lock first.
 SQLITE_BEGIN = "sqlite_begin"
 
 
-def database_url(url: str | None = None) -> str:
-    """The URL to use: the one given (an entry point passes its settings' database_url), else ZVIT_DATABASE_URL's,
-    else sqlite:///zvit.db; postgres means psycopg 3."""
-    url = url or Settings.load().database_url
+def database_url(url: str) -> str:
+    """The URL as SQLAlchemy takes it (an entry point passes its settings' database_url): postgres means
+    psycopg 3."""
     # plain postgresql:// would pick psycopg2, which zvit does not ship
     return re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", url)
 
 
-def make_engine(url: str | None = None, **options: Any) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     """An engine for the warehouse at `url` (see database_url), set up for safe concurrent loads."""
     url = database_url(url)
     try:
@@ -45,7 +43,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     return create_engine(parsed, **options)
 
 
-def warehouse_exists(url: str | None = None) -> bool:
+def warehouse_exists(url: str) -> bool:
     """False for an SQLite file that does not exist yet (connecting would create it), True otherwise."""
     parsed = make_url(database_url(url))
     database = parsed.database or ""

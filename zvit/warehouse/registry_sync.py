@@ -15,7 +15,6 @@ import models
 from models.base import HasId
 from zvit.registry import Registry
 from zvit.registry.periods import ReportingPeriod
-from zvit.settings import Settings
 from zvit.warehouse.schema import ensure_schema
 from zvit.warehouse.transaction import advisory_lock, write_session
 
@@ -36,11 +35,10 @@ def late_from(deadline: Any, timezone: str) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def sync_registry(engine: Engine, registry: Registry, *, timezone: str | None = None) -> RegistrySummary:
+def sync_registry(engine: Engine, registry: Registry, *, timezone: str) -> RegistrySummary:
     """Make the warehouse's reference tables match the registry in one transaction (idempotent); `timezone` is the
-    city's (an entry point passes its settings' timezone; none given: ZVIT_TIMEZONE's)."""
+    city's (an entry point passes its settings' timezone)."""
     ensure_schema(engine)
-    timezone = timezone or Settings.load().timezone
     with write_session(engine) as session:
         advisory_lock(session.connection(), "zvit:registry")
         convocations = {c.code: _upsert(session, models.Convocation, {"code": c.code},
