@@ -237,6 +237,10 @@ def _fates(files: Sequence[Received], checked: Sequence[Checked], unreadable: Se
         elif file.path in by_path:
             reports = tuple(by_path[file.path])
             fates.append(_fate_of_reports(file, reports, size, job))
+        elif job.department is None:  # read, yet no report in it: still a fate, never silence
+            fates.append(FileFate(file, Fate.UNREADABLE, _sha256(file.path), size,
+                                  f"{file.path.name}: no report found in the file",
+                                  department_in_name(file.path.name, job.registry)))
     return fates
 
 
