@@ -92,6 +92,20 @@ def test_process_submission_takes_a_corrected_file_alone(quarter: Path, capsys: 
     assert summary["totals"]["annual"] == 2982700.0 and summary["totals"]["financed"] == 868627.84
 
 
+def test_process_submission_with_no_file_from_the_department_fails_naming_the_folder(quarter: Path) -> None:
+    # Regression for issue 13: it completed in a second having done nothing.
+    from flows.quarterly import NothingToCollect, process_submission
+
+    inbox = quarter / "inbox" / "2022-Q3"
+    for path in inbox.glob("*-3.docx"):
+        path.unlink()
+    state = process_submission(department="upravlinnia-zvernen", period="2022-Q3", return_state=True)
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, NothingToCollect)
+    assert str(error).startswith("2022-Q3: no file from upravlinnia-zvernen in ") and str(inbox) in str(error)
+
+
 def test_operators_are_alerted_when_a_run_fails_but_not_when_data_was_rejected(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from uuid import uuid4
