@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from zvit.quality.findings import Severity
-from zvit.warehouse import check_results, view_rows
+from zvit.quality.findings import Finding, Severity
+from zvit.warehouse import view_rows
+from zvit.warehouse.queries import stored_findings
 from zvit.warehouse.receipts import Fate, Receipt, receipts_for_period
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ class DepartmentOutcome:
     version: int | None
     status: str
     late: bool | None
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    #: its current submission's findings, notices left out
+    findings: list[Finding] = field(default_factory=list)
     #: for an unreadable department: its newest refused file and why
     reason: str | None = None
 
@@ -53,12 +55,9 @@ def summarize(engine: Engine, period: str, reports: dict[str, Path] | None = Non
     """Read the quarter back from the warehouse's views."""
     outcomes = []
     for row in view_rows(engine, "v_department_status", period_code=period):
-        findings = []
+        findings: list[Finding] = []
         if row["submission_id"] is not None:
-            findings = [{"code": c.rule_code, "severity": c.severity, "message": c.message, "measure": c.measure,
-                         "part": c.source_part, "row": c.row, "column": c.column, "value": c.value,
-                         "expected": c.expected}
-                        for c in check_results(engine, row["submission_id"]) if c.severity != Severity.NOTICE]
+            findings = [f for f in stored_findings(engine, row["submission_id"]) if f.severity != Severity.NOTICE]
         late = None if row["is_late"] is None else bool(row["is_late"])
         outcomes.append(DepartmentOutcome(row["department_code"], row["program_code"],
                                           row["source_file"] or row["refused_file"], row["version"], row["status"],

@@ -127,8 +127,8 @@ def summary_data(summary: Any) -> dict[str, Any]:
     return {
         "period": summary.period,
         "submissions": [{"department": d.department, "program": d.program, "source": d.source,
-                         "version": d.version, "status": d.status, "late": d.late, "findings": d.findings,
-                         "reason": d.reason}
+                         "version": d.version, "status": d.status, "late": d.late,
+                         "findings": [f.data() for f in d.findings], "reason": d.reason}
                         for d in summary.departments],
         "totals": {name: None if value is None else float(value) for name, value in summary.totals.items()},
         "reports": summary.reports,

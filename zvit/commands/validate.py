@@ -15,7 +15,6 @@ from zvit.quality.findings import Status
 
 if TYPE_CHECKING:
     from zvit.pipeline import Checked, FileFate
-    from zvit.quality.findings import Finding
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,15 +76,8 @@ def verdict(item: Checked) -> dict[str, Any]:
         "department": report.department,
         "period": report.period,
         "status": item.status.value,
-        "findings": [finding_data(f) for f in item.findings],
+        "findings": [f.data() for f in item.findings],
     }
-
-
-def finding_data(finding: Finding) -> dict[str, Any]:
-    """A finding as JSON output gives it (the same keys in `validate` and `run`)."""
-    return {"code": finding.rule_code, "severity": finding.severity.value, "message": finding.message,
-            "measure": finding.measure, "part": finding.part, "row": finding.row, "column": finding.column,
-            "value": finding.value, "expected": finding.expected}
 
 
 def file_entry(fate: FileFate) -> dict[str, Any]:

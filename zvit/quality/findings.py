@@ -61,6 +61,12 @@ class Finding(BaseModel):
     value: str | None = None
     expected: str | None = None
 
+    def data(self) -> dict[str, str | int | None]:
+        """The finding as the commands' JSON gives it (`zvit validate --json`, `zvit run --json`)."""
+        return {"code": self.rule_code, "severity": self.severity.value, "message": self.message,
+                "measure": self.measure, "part": self.part, "row": self.row, "column": self.column,
+                "value": self.value, "expected": self.expected}
+
     @property
     def where(self) -> str:
         """Where the cell is, as a message says it: «таблиця 1, рядок 3»; '' when the finding names no row."""
