@@ -1,7 +1,9 @@
 """Running the gate: stage a batch, validate it in one Great Expectations run, map failures back to cells.
 
 Every failing row of every rule reaches its finding, whatever the count: Great Expectations passes on at most
-200 rows of a query rule, so when a rule counts more, its complete rows are read from the same query.
+200 rows of a query rule, so when a rule counts more, its complete rows are read from the same query; and it lists
+at most `partial_unexpected_count` failing rows of a column rule on SQL, so the batch's line count is passed as
+that limit.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ def check_reports(reports: Sequence[Report], resolutions: Sequence[Resolution], 
     with tempfile.TemporaryDirectory(prefix="zvit-gate-") as folder:
         database = Path(folder) / "stage.db"
         stage(database, reports, resolutions, registry, period=period, program=program, history=history)
-        results = _validate(database)
         lines = _staged_lines(database)
+        results = _validate(database, len(lines))
         for result in results:
             meta = result.expectation_config.meta or {}
             failure = _raised(result.exception_info or {})
@@ -57,7 +59,7 @@ def check_reports(reports: Sequence[Report], resolutions: Sequence[Resolution], 
     return findings
 
 
-def _validate(database: Path) -> list[Any]:
+def _validate(database: Path, line_count: int) -> list[Any]:
     # Imported here: Great Expectations costs seconds to import, and only the gate needs it.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
@@ -77,8 +79,8 @@ def _validate(database: Path) -> list[Any]:
         batch = source.add_table_asset(table, table_name=table).add_batch_definition_whole_table(table)
         suite = context.suites.add(build_suite(gx, f"zvit-{table}", table))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-        run = definition.run(result_format={"result_format": "COMPLETE",
-                                            "unexpected_index_column_names": [LINE_KEY]} if table == "line"
+        run = definition.run(result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE_KEY],
+                                            "partial_unexpected_count": max(line_count, 20)} if table == "line"
                              else {"result_format": "COMPLETE"})
         results += run.results
     return results
@@ -107,7 +109,10 @@ def _findings(meta: dict[str, Any], result: dict[str, Any], lines: dict[int, dic
     rule = rules()[meta["rule"]]
     if rule.home == "gx":
         column = meta["column"]
-        for index in result.get("unexpected_index_list") or []:
+        indexes = result.get("unexpected_index_list") or []
+        if (result.get("unexpected_count") or 0) > len(indexes):
+            raise GateError(f"rule {rule.code} listed {len(indexes)} of its {result['unexpected_count']} failing rows")
+        for index in indexes:
             line = lines[index[LINE_KEY]]
             yield line["report_key"], _line_finding(rule.code, line, column)
         return
