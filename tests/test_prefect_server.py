@@ -28,7 +28,10 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 @pytest.fixture
 def environment(tmp_path: Path) -> dict[str, str]:
     """A server of the test's own, and a warehouse, inbox, reports and outbox under tmp_path."""
+    # Logging at INFO whatever an earlier test left in this process's environment (`zvit run` run in-process sets
+    # PREFECT_LOGGING_LEVEL=CRITICAL to keep its console quiet): the run's logs are part of what is checked.
     return {**server_settings(tmp_path / "prefect-home"), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+            "PREFECT_LOGGING_LEVEL": "INFO",
             "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'zvit.db'}", "ZVIT_INBOX_DIR": str(tmp_path / "inbox"),
             "ZVIT_REPORTS_DIR": str(tmp_path / "reports"), "ZVIT_OUTBOX_DIR": str(tmp_path / "outbox")}
 
