@@ -114,6 +114,11 @@ class Job:
     #: the city's time zone, for the deadlines the registry sync writes
     timezone: str = "Europe/Kyiv"
 
+    @property
+    def stores(self) -> bool:
+        """Whether this job stores what it checks (it asks to, and has a warehouse)."""
+        return self.store and self.engine is not None
+
 
 Reader = Callable[[list[Path]], tuple[list[Submitted], list[Unreadable]]]
 Checker = Callable[[list[Submitted], Job], list[Checked]]
@@ -159,10 +164,10 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     submitted, unreadable = steps.read([f.path for f in readable])
     submitted, unreadable = _for_department(submitted, unreadable, job)
     checked = steps.check(submitted, job) if submitted else []
-    if job.store and job.engine is not None:
+    if job.stores:
         checked = steps.store(checked, job) if checked else []
     fates = _fates(files, checked, unreadable, job)
-    if job.store and job.engine is not None:
+    if job.stores:
         fates = _record(fates, job)
     _log(fates)
     return Outcome(fates)
@@ -252,7 +257,7 @@ def _fate_of_reports(file: Received, reports: tuple[Checked, ...], size: int, jo
     if unknown:
         return FileFate(file, Fate.UNREGISTERED, sha256, size, " ".join(dict.fromkeys(unknown)),
                         department or department_in_name(file.path.name, job.registry), reports)
-    fate = Fate.STORED if job.store and job.engine is not None else Fate.CHECKED
+    fate = Fate.STORED if job.stores else Fate.CHECKED
     return FileFate(file, fate, sha256, size, None, department, reports)
 
 

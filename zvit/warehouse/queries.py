@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -14,6 +14,8 @@ from sqlmodel import col
 
 import models
 from zvit.quality.findings import Finding, Severity, Status
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -84,27 +86,30 @@ __all__: Sequence[str] = ("check_results", "count_rows", "current_submissions", 
                           "submission_lines")
 
 
+#: Values in one IN (...) at most: a region's quarter is thousands of files, and engines cap a statement's parameters.
+IN_CHUNK = 500
+
+
+def in_chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    """The distinct values, in order, IN_CHUNK at a time."""
+    distinct = list(dict.fromkeys(values))
+    for start in range(0, len(distinct), IN_CHUNK):
+        yield distinct[start:start + IN_CHUNK]
+
+
 def stored_sources(bind: Engine | Session, submission_ids: Sequence[int]) -> dict[int, str]:
     """The file name each of these submissions was stored from."""
     S = models.Submission
-    found: dict[int, str] = {}
-    ids = list(dict.fromkeys(submission_ids))
-    for start in range(0, len(ids), 500):
-        rows = _all(bind, select(S).where(col(S.id).in_(ids[start:start + 500])))
-        found.update({row.id: row.source_file for row in rows if row.id is not None})
-    return found
+    return {row.id: row.source_file for ids in in_chunks(submission_ids)
+            for row in _all(bind, select(S).where(col(S.id).in_(ids))) if row.id is not None}
 
 
 def current_rejected(bind: Engine | Session, submission_ids: Sequence[int]) -> list[int]:
     """Those of these submissions that are rejected and still their department's current version."""
     S = models.Submission
-    found: list[int] = []
-    ids = list(dict.fromkeys(submission_ids))
-    for start in range(0, len(ids), 500):
-        rows = _all(bind, select(S).where(col(S.id).in_(ids[start:start + 500]), col(S.is_current),
-                                          col(S.status) == Status.REJECTED))
-        found += [row.id for row in rows if row.id is not None]
-    return found
+    return [row.id for ids in in_chunks(submission_ids)
+            for row in _all(bind, select(S).where(col(S.id).in_(ids), col(S.is_current),
+                                                  col(S.status) == Status.REJECTED)) if row.id is not None]
 
 
 def finding_of(row: models.CheckResult) -> Finding:

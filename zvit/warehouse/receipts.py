@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 import models
+from zvit.warehouse.queries import in_chunks
 from zvit.warehouse.schema import ensure_schema
 
 
@@ -97,11 +98,8 @@ def _key(receipt: Receipt) -> tuple[str, str, str]:
 
 def _known(session: Session, receipts: Sequence[Receipt]) -> dict[tuple[str, str, str], Receipt]:
     table = models.ReceivedFile
-    keys = list({_key(r) for r in receipts})
     found: dict[tuple[str, str, str], Receipt] = {}
-    # In chunks: a region's quarter is thousands of files, and engines cap the parameters of one statement.
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+    for chunk in in_chunks(_key(r) for r in receipts):
         rows = session.scalars(select(table).where(tuple_(table.origin, table.name, table.sha256).in_(chunk)))
         found.update({(row.origin, row.name, row.sha256): _receipt(row) for row in rows})
     return found
