@@ -1,5 +1,7 @@
 """The warehouse schema: SQLModel tables (and, in models/migrations, the Alembic history that builds them)."""
 
+import models.access  # its tables join the metadata
+import models.mail  # noqa: F401  (its tables join the metadata)
 from models.base import NAMING_CONVENTION, WarehouseModel, metadata, row_id
 from models.reference import Convocation, Decision, DecisionProgram, Department, DepartmentProgram, Period, Program
 from models.submissions import (

@@ -45,9 +45,9 @@ def test_the_domain_packages_were_found() -> None:
 #: The layers, top first: a module may import its own layer and those below, never one above. Packages are
 #: placed whole; the vocabulary modules every layer speaks (a finding, a period, the raw blocks) sit at the base.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("zvit.cli", "zvit.__main__", "zvit.commands", "flows"),
+    ("zvit.cli", "zvit.__main__", "zvit.commands", "flows", "zvit.web"),
     ("zvit.pipeline", "zvit.quarter", "zvit.report", "zvit.notify", "zvit.templating", "zvit.glossary",
-     "zvit.export", "zvit.samples"),
+     "zvit.export", "zvit.samples", "zvit.mail"),
     ("zvit.intake", "zvit.normalize", "zvit.quality", "zvit.warehouse", "zvit.reading", "models"),
     ("zvit.registry", "zvit.model", "zvit.catalogue", "zvit.quality.findings", "zvit.normalize.periods",
      "zvit.normalize.text", "zvit.normalize.numbers", "zvit.intake.blocks", "zvit.errors", "zvit.settings",

@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "zvit.commands.run",
     "zvit.commands.example",
     "zvit.commands.serve",
+    "zvit.commands.web",
+    "zvit.commands.mail",
 )
 
 

@@ -51,7 +51,7 @@ EmailList = Annotated[tuple[EmailAddress, ...], NoDecode, BeforeValidator(_addre
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
 
 #: Fields whose values never appear in a message: a password, and a database URL that may hold one.
-_UNSHOWN = frozenset({"smtp_password", "database_url"})
+_UNSHOWN = frozenset({"smtp_password", "imap_password", "database_url"})
 
 
 class _Source(Enum):
@@ -104,6 +104,28 @@ class Settings(BaseSettings):
     reminder_days_before: int = Field(default=3, ge=0, le=60, description="a whole number of days from 0 to 60")
     overdue_repeat_days: int = Field(default=7, ge=1, le=365, description="a whole number of days from 1 to 365")
     overdue_max: int = Field(default=3, ge=0, le=50, description="a whole number from 0 to 50")
+
+    #: the mailbox departments send reports to (`zvit mail fetch`, the collect-mail flow); no imap_host: no fetch
+    imap_host: str | None = Field(default=None, description="a mail server's host name")
+    #: default by security: 993 for ssl, 143 for starttls and plain
+    imap_port: int | None = Field(default=None, ge=1, le=65535, description="a port number from 1 to 65535")
+    imap_security: Literal["ssl", "starttls", "plain"] = Field(default="ssl", description="ssl, starttls or plain")
+    imap_username: str | None = Field(default=None, description="a user name")
+    #: read from the environment only; SecretStr keeps it out of reprs, logs and error messages
+    imap_password: SecretStr | None = Field(default=None, description="a password")
+    imap_folder: str = Field(default="INBOX", description="a mailbox folder name such as INBOX")
+    #: where a processed message is moved (never deleted); empty: it is only flagged
+    imap_processed_folder: str = Field(default="zvit-processed", description="a mailbox folder name")
+    imap_timeout: float = Field(default=30.0, gt=0, le=300, description="seconds, more than 0 and at most 300")
+
+    #: `zvit web`: the address people open (one-time links point there) and the path prefix behind a proxy
+    web_base_url: str = Field(default="http://127.0.0.1:8000", description="an http:// or https:// address")
+    web_root_path: str = Field(default="", description="a path prefix such as /zvit, or empty")
+    web_host: str = Field(default="127.0.0.1", description="a host name or IP address to listen on")
+    web_port: int = Field(default=8000, ge=1, le=65535, description="a port number from 1 to 65535")
+    #: how long a one-time sign-in link and a signed-in session stay valid
+    web_link_minutes: int = Field(default=30, ge=1, le=1440, description="a whole number of minutes from 1 to 1440")
+    web_session_hours: int = Field(default=12, ge=1, le=720, description="a whole number of hours from 1 to 720")
 
     @model_validator(mode="before")
     @classmethod

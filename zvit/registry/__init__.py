@@ -7,12 +7,20 @@ from pathlib import Path
 from zvit.errors import RegistryError
 from zvit.registry.names import normalize_department, normalize_program
 from zvit.registry.periods import ReportingPeriod
-from zvit.registry.schema import Calendar, ConvocationEntry, DecisionEntry, DepartmentEntry, ProgramEntry, Registry
+from zvit.registry.schema import (
+    Calendar,
+    ConvocationEntry,
+    DecisionEntry,
+    DepartmentEntry,
+    Person,
+    ProgramEntry,
+    Registry,
+)
 from zvit.registry.validate import read_registry
 from zvit.registry.yamldoc import Problem
 
 __all__ = [
-    "Calendar", "ConvocationEntry", "DecisionEntry", "DepartmentEntry", "Problem", "ProgramEntry", "Registry",
+    "Calendar", "ConvocationEntry", "DecisionEntry", "DepartmentEntry", "Person", "Problem", "ProgramEntry", "Registry",
     "RegistryError", "ReportingPeriod", "check_registry", "load_registry", "normalize_department",
     "normalize_program",
 ]

@@ -55,6 +55,15 @@ class DecisionRef(_Entry):
     date: IsoDate
 
 
+class Person(_Entry):
+    """An official named in documents: «Власне ім'я ПРІЗВИЩЕ», position, and how to reach them."""
+
+    name: Text
+    position: Text
+    phone: Text | None = None
+    email: EmailAddress | None = None
+
+
 class ProgramEntry(_Entry):
     """A city target program."""
 
@@ -65,6 +74,11 @@ class ProgramEntry(_Entry):
     first_year: Year
     last_year: Year
     approved_by: DecisionRef
+    #: who signs the consolidated report (the responsible executor's head) and who approves it («ПОГОДЖЕНО»)
+    signer: Person | None = None
+    approver: Person | None = None
+    #: whom departments ask about their reports on the program (named in every letter)
+    contact: Person | None = None
 
     @property
     def periods(self) -> list[ReportingPeriod]:
@@ -99,6 +113,8 @@ class DepartmentEntry(_Entry):
     emails: tuple[EmailAddress, ...] = Field(min_length=1)
     programs: tuple[Code, ...] = Field(min_length=1)
     responsible_for: tuple[Code, ...] = ()
+    #: the department's head, who signs its reports
+    head: Person | None = None
 
     def is_responsible_for(self, program: str) -> bool:
         """Whether the department is a responsible executor of the program."""

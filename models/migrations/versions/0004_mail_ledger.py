@@ -1,0 +1,23 @@
+"""mail intake ledger of fetched messages
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01 18:50:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = '0004'
+down_revision: str | Sequence[str] | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+
+
+def downgrade() -> None:
+    """Revert this revision."""
