@@ -26,7 +26,7 @@ NOW = dt.datetime(2022, 10, 8, 9, 0, tzinfo=dt.UTC)
 PROGRAM = "efektyvna-vlada"
 CORRECTED = ("02.12.2020 р. № 1430 та зміни від 23.09.2022 № 279",
              "24.12.2020 № 31 та зміни від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558")
-REPORTS = {"HTML": Path("reports/2022-Q3/zvit-2022-Q3.html"), "PDF": Path("reports/2022-Q3/zvit-2022-Q3.pdf")}
+REPORTS = {"html": Path("reports/2022-Q3/zvit-2022-Q3.html"), "pdf": Path("reports/2022-Q3/zvit-2022-Q3.pdf")}
 
 
 def digest(engine: Engine, registry: Registry, transport: object, run_label: str = "collect-quarter/2022-Q3",
@@ -45,12 +45,14 @@ def test_the_digest_goes_to_the_responsible_executors_with_every_departments_sta
     assert received.message["Subject"] == ("Стан звітування за 9 місяців 2022 року — «Ефективна влада. "
                                            "Конкурентне місто»: подали 3 з 3, відхилено 1")
     text = ordinary_spaces(received.text)
-    assert "Виконавців: 3; подали звіт: 3; прийнято: 2; відхилено: 1; не подали: 0; із запізненням: 0." in text
+    assert "Виконавців: 3; подали звіт: 3; прийнято: 2; відхилено: 1; не подано: 0; із запізненням: 0." in text
     assert ("управління звернень та діловодства — відхилено\n"
             "   Файл: zhytomyr-efficient-government-2022-9m.txt, версія 1, отримано 7 жовтня 2022 р., 12:30\n"
-            "   Помилки: 2; зауваження: 2; довідка: 1") in text
+            "   Помилки: 2; зауваження: 4; довідки: 1") in text
     assert "відділ організаційного забезпечення депутатської діяльності — прийнято із зауваженнями" in text
-    assert f"HTML: {REPORTS['HTML'].resolve()}" in text and f"PDF: {REPORTS['PDF'].resolve()}" in text
+    # the formats in words, never a server path a clerk cannot open
+    assert "Сформовано у форматах: вебсторінка (HTML), документ PDF для друку." in text
+    assert str(REPORTS["html"].resolve()) not in text and "html:" not in text
 
 
 def test_the_consolidator_address_setting_overrides_the_registry(
@@ -95,8 +97,8 @@ def test_the_operators_alert_names_the_run_and_the_error_without_secrets(smtp_se
     assert outcome.status == "sent"
     [received] = smtp_server.messages
     assert received.rcpt_tos == ("ops@example.org",)
-    assert received.message["Subject"] == "[zvit] Запуск «collect-quarter/2022-Q3»: аварійна зупинка"
-    assert "Ідентифікатор запуску: 0b6c0f3e-9d2a" in received.text
+    assert received.message["Subject"] == "[Звіти за програмами] Запуск «collect-quarter/2022-Q3»: аварійна зупинка"
+    assert "Ідентифікатор запуску (для пошуку в журналі): 0b6c0f3e-9d2a" in received.text
     assert "postgresql://zvit:***@db.example.org/zvit failed; smtp password ***" in received.text
     assert b"db-pa55" not in received.data and b"Sekret" not in received.data
 
@@ -130,7 +132,7 @@ def test_the_example_run_leaves_the_rejection_notice_and_the_digest_in_the_outbo
     assert files[1].name == "20221008-090000-rejection-submission-3.eml" and len(files) == 2
     rejection = email.message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert rejection["To"] == "zvit@zvernennia.example.org"
-    assert "[REPORT-DECISION-UNKNOWN]" in body(rejection, "plain")
+    assert "Рішення від 02.12.2020 № 1430 не є серед рішень про цю програму" in body(rejection, "plain")
     digest_message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert "управління звернень та діловодства — відхилено" in body(digest_message, "plain")
     assert all(n.channel == "outbox" and n.status == "sent" for n in notifications(seeded))

@@ -51,18 +51,18 @@ def test_the_notice_lists_each_critical_finding_with_its_cell_value_and_what_was
     text = received.text
     critical, rest = text.split("ЗАУВАЖЕННЯ", 1)
     assert "ПОМИЛКИ, ЯКІ ТРЕБА ВИПРАВИТИ (2)" in critical
-    assert ("1. [REPORT-DECISION-UNKNOWN] Заголовок звіту (рядок 90): рішення №1430 від 02.12.2020 не є рішенням "
-            "міської ради щодо цієї програми") in critical
-    assert ("2. [REPORT-DECISION-WRONG-DATE] Заголовок звіту (рядок 90): рішення №279 від 23.09.2022 — за реєстром "
-            "рішення з цим номером ухвалено 23.09.2021. Виправте дату рішення.\n"
-            "   Місце: рядок 90\n"
-            "   Знайдено: №279 від 23.09.2022\n"
-            "   Очікувалось: 23.09.2021\n") in critical
-    # warnings come after, marked as not blocking, with their cell
+    assert ("1. Рішення від 02.12.2020 № 1430 не є серед рішень про цю програму. Рішення про програму: 24.12.2020 "
+            "№ 31 (зі змінами від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558).\n") in critical
+    assert ("2. Рішення від 23.09.2022 № 279 має іншу дату: правильно — 23.09.2021 № 279.\n"
+            "   Місце: рядок «Дата і номер рішення міської ради…» заголовка звіту (рядок 90 файлу)\n"
+            "   Знайдено: 23.09.2022 № 279\n"
+            "   Очікувалось: 23.09.2021 № 279\n") in critical
+    # warnings come after, marked as not blocking, each opening with its cell
     assert rest.startswith(" — не перешкоджають прийняттю звіту")
-    assert ("[ROW-PERCENT-MISMATCH] Захід 1 (рядок 102, стовпець 8)" in rest
-            and "   Захід: 1\n   Місце: рядок 102, стовпець 8\n   Знайдено: 64,00%\n   Очікувалось: 37,82%" in rest)
-    assert "REPORT-DECISION-UNKNOWN" not in rest
+    assert ("Рядок 102 файлу (захід 1), графа 8 «Відсоток виконання»: відсоток виконання 64,00% не відповідає "
+            "співвідношенню профінансованого до річного обсягу — 37,82% (різниця 26,18 в. п.).\n"
+            "   Знайдено: 64,00%\n   Очікувалось: 37,82%") in rest
+    assert "не є серед рішень про цю програму" not in rest
 
 
 def test_the_notice_names_the_file_when_it_came_the_deadline_and_how_to_resubmit(
@@ -72,16 +72,20 @@ def test_the_notice_names_the_file_when_it_came_the_deadline_and_how_to_resubmit
     text = ordinary_spaces(smtp_server.messages[0].text)
     assert "Файл: zhytomyr-efficient-government-2022-9m.txt (звіт №3 у файлі)" in text
     assert "Отримано: 7 жовтня 2022 р., 12:30 (версія 1)" in text
-    assert "Строк подання звіту за 9 місяців 2022 року — 10 жовтня 2022 р. (залишилось 2 дні)." in text
+    assert ("Надішліть виправлений звіт до 10 жовтня 2022 р. — це строк подання звітів за 9 місяців 2022 року "
+            "(залишилось 2 дні).") in text
     assert "ЯК ПОДАТИ ЗВІТ ПОВТОРНО" in text and "Новий файл замінить відхилений" in text
+    assert "Надішліть файл у відповідь на цей лист (вкладенням) або так само, як надсилали попередній" in text
 
 
 def test_after_the_deadline_the_notice_says_a_corrected_file_counts_as_late(
         seeded: Engine, registry: Registry, smtp_server: SmtpServer) -> None:
     notify_rejections(seeded, submission_ids(seeded), registry=registry, transport=smtp_server.transport(),
                       settings=Settings(), now=dt.datetime(2022, 10, 11, 9, 0, tzinfo=dt.UTC))
-    assert ("Строк подання звіту за 9 місяців 2022 року минув 10 жовтня 2022 р.: виправлений звіт буде "
-            "зараховано як поданий із запізненням.") in ordinary_spaces(smtp_server.messages[0].text)
+    # Tuesday 11 October: five working days on is Tuesday 18 October
+    assert ("Строк подання звітів за 9 місяців 2022 року минув 10 жовтня 2022 р., тож надішліть виправлений звіт "
+            "до 18 жовтня 2022 р. (5 робочих днів від дати цього листа); його буде зараховано як поданий із "
+            "запізненням.") in ordinary_spaces(smtp_server.messages[0].text)
 
 
 def test_the_html_part_carries_the_same_findings_in_a_table(seeded: Engine, registry: Registry,
@@ -91,8 +95,9 @@ def test_the_html_part_carries_the_same_findings_in_a_table(seeded: Engine, regi
     html = smtp_server.messages[0].html
     assert '<html lang="uk">' in html
     cells = re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
-    assert "рядок 90" in cells and "№279 від 23.09.2022" in cells and "23.09.2021" in cells
-    assert "<code style=\"color: #666;\">REPORT-DECISION-WRONG-DATE</code>" in html
+    assert "рядок «Дата і номер рішення міської ради…» заголовка звіту (рядок 90 файлу)" in cells
+    assert "23.09.2022 № 279" in cells and "23.09.2021 № 279" in cells
+    assert "REPORT-DECISION-WRONG-DATE" not in html and "<code" not in html
 
 
 def test_a_rejected_submission_is_notified_once_however_often_the_flow_reruns(
@@ -130,7 +135,7 @@ def test_with_no_smtp_configured_the_notice_is_an_eml_file_in_the_outbox(
     assert raw.isascii() and b"\r\n" in raw
     message = email.message_from_bytes(raw, policy=policy.default)
     assert message["Subject"].startswith("Звіт відхилено")
-    assert "[REPORT-DECISION-WRONG-DATE]" in body(message, "plain")
+    assert "Рішення від 23.09.2022 № 279 має іншу дату" in body(message, "plain")
     assert notifications(seeded)[0].channel == "outbox"
 
 

@@ -30,6 +30,8 @@ class Rule:
     columns: tuple[str, ...] = ()
     #: texts a rule's `detail_code` selects for the {detail} placeholder
     details: dict[str, str] = field(default_factory=dict)
+    #: the form's column (`percent`) or header line (`decisions`) every finding of the rule is about, if one
+    field: str | None = None
 
     @property
     def sql_path(self) -> Path | None:
@@ -54,6 +56,17 @@ def column_name(field_name: str) -> str:
     """The Ukrainian name of a report column, for messages."""
     names: dict[str, str] = _catalogue()["column_names"]
     return names.get(field_name, field_name)
+
+
+def form_columns() -> tuple[str, ...]:
+    """The official form's columns in order, графа 1 to 10."""
+    return tuple(_catalogue()["form_columns"])
+
+
+def header_line(field_name: str | None) -> str | None:
+    """The opening words of a report header's line («Дата і номер рішення…»), for a finding about that line."""
+    lines: dict[str, str] = _catalogue()["header_lines"]
+    return lines.get(field_name) if field_name else None
 
 
 def message(code: str, **params: Any) -> str:

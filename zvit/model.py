@@ -63,6 +63,8 @@ class FormLine(_Frozen):
     percent: Decimal | None = None
     info: str | None = None
     notes: tuple[str, ...] = ()
+    #: number field -> the words written after its number in the cell (a note such as a cited decision)
+    cell_notes: dict[str, str] = Field(default_factory=dict)
     location: SourceLocation
     #: column field -> where that column sits in the source ("H" in Excel, "8" elsewhere)
     columns: dict[str, str] = Field(default_factory=dict)

@@ -3,7 +3,7 @@
 -- Returns one row per report, listing the omitted decisions (expected).
 SELECT r.report_key, NULL AS line_id, NULL AS measure, r.decisions_part AS part, r.decisions_row AS row, NULL AS column_ref,
        NULL AS value,
-       GROUP_CONCAT('№' || d.number || ' від ' || strftime('%d.%m.%Y', d.date), ', ') AS expected
+       GROUP_CONCAT(strftime('%d.%m.%Y', d.date) || ' № ' || d.number, ', ') AS expected
 FROM {batch} AS r
 JOIN (SELECT * FROM registry_decision ORDER BY date) AS d
   ON d.program_code = r.program_code AND d.kind = 'amends' AND d.date <= r.period_end

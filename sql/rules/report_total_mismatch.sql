@@ -6,17 +6,17 @@ WITH sums AS (
     GROUP BY report_key
 ),
 compared AS (
-    SELECT r.report_key, r.total_part AS part, r.total_row AS row, r.col_planned AS column_ref,
+    SELECT r.report_key, r.total_part AS part, r.total_row AS row, r.col_planned AS column_ref, 'planned' AS field,
            r.total_planned AS total, s.planned AS lines
     FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
     UNION ALL
-    SELECT r.report_key, r.total_part, r.total_row, r.col_annual, r.total_annual, s.annual
+    SELECT r.report_key, r.total_part, r.total_row, r.col_annual, 'annual', r.total_annual, s.annual
     FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
     UNION ALL
-    SELECT r.report_key, r.total_part, r.total_row, r.col_financed, r.total_financed, s.financed
+    SELECT r.report_key, r.total_part, r.total_row, r.col_financed, 'financed', r.total_financed, s.financed
     FROM {batch} AS r JOIN sums AS s ON s.report_key = r.report_key
 )
-SELECT report_key, NULL AS line_id, NULL AS measure, part, row, column_ref,
+SELECT report_key, NULL AS line_id, NULL AS measure, part, row, column_ref, field,
        total AS value_kop, COALESCE(lines, 0) AS expected_kop, total - COALESCE(lines, 0) AS difference_kop
 FROM compared
 WHERE total IS NOT NULL AND ABS(total - COALESCE(lines, 0)) > 100

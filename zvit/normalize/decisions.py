@@ -7,6 +7,7 @@ from datetime import date
 
 from zvit.errors import DateError
 from zvit.model import DecisionCitation
+from zvit.registry import Registry
 
 _MONTHS = {
     "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
@@ -57,3 +58,23 @@ def parse_decisions(text: str) -> list[DecisionCitation]:
         elif before:
             paired[before[-1]] = number
     return [DecisionCitation(number=paired.get(i), date=d) for i, (_, _, d) in enumerate(dates)]
+
+
+def cite(number: str | None, when: date) -> str:
+    """A decision as a report header writes it: «24.12.2020 № 31», or the date alone when it has no number."""
+    return f"{when:%d.%m.%Y} № {number}" if number else f"{when:%d.%m.%Y}"
+
+
+def decisions_line(registry: Registry, program: str, until: date | None = None) -> str:
+    """The program's decisions as a report header should cite them, ready to paste: «24.12.2020 № 31 (зі змінами
+    від 23.09.2021 № 279, 24.12.2021 № 381)»; amendments adopted after `until` (a period's end) are not yet in
+    force and are left out. '' for a program the registry has no decision for."""
+    approving = [d for d in registry.decisions if program in d.approves]
+    amending = [d for d in registry.decisions if program in d.amends and (until is None or d.date <= until)]
+    if not approving:
+        return ", ".join(cite(d.number, d.date) for d in sorted(amending, key=lambda d: d.date))
+    line = ", ".join(cite(d.number, d.date) for d in sorted(approving, key=lambda d: d.date))
+    if amending:
+        line += " (зі змінами від " + ", ".join(cite(d.number, d.date)
+                                               for d in sorted(amending, key=lambda d: d.date)) + ")"
+    return line

@@ -42,6 +42,8 @@ class LineDraft:
     amounts: dict[str, Decimal | None]
     notes: list[str]
     location: SourceLocation
+    #: number field -> the words written after its number («402,70 відповідно до рішення …»)
+    cell_notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,13 +86,14 @@ def _add_row(content: TableContent, grid: GridRow, amounts: dict[str, Amount | N
     has_numbers = any(a is not None for a in amounts.values())
     previous = content.lines[-1] if content.lines else None
     notes = [a.note for a in amounts.values() if a is not None and a.note]
+    cell_notes = {f: a.note for f, a in amounts.items() if a is not None and a.note}
     values = {f: (a.value if a else None) for f, a in amounts.items()}
     number = measure_match.group(1) if measure_match else None
     if number and previous and previous.measure and number.startswith(previous.measure + "."):
         # «3.1» under measure 3 is a numbered sub-item of it.
         number = None
     elif number:
-        content.lines.append(LineDraft(number, 0, texts, values, notes, grid.location))
+        content.lines.append(LineDraft(number, 0, texts, values, notes, grid.location, cell_notes))
         return "line"
     if previous and not measure_match and not has_numbers and not (
             texts["content"] and (texts["term"] or texts["executors"])):
@@ -98,12 +101,14 @@ def _add_row(content: TableContent, grid: GridRow, amounts: dict[str, Amount | N
             if text:
                 previous.texts[name] = _join(previous.texts.get(name, ""), text)
         previous.notes.extend(notes)
+        for name, note in cell_notes.items():
+            previous.cell_notes[name] = _join(previous.cell_notes.get(name, ""), note)
         return "continuation"
     measure = previous.measure if previous else None
     sub_item = previous.sub_item + 1 if previous else 0
     if previous and not texts["task"]:
         texts["task"] = _task_of(content, measure)
-    content.lines.append(LineDraft(measure, sub_item, texts, values, notes, grid.location))
+    content.lines.append(LineDraft(measure, sub_item, texts, values, notes, grid.location, cell_notes))
     return "sub_item" if previous else "line"
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
+from zvit.catalogue import column_name, form_columns
 from zvit.model import MONEY_FIELDS, NUMBER_FIELDS, FormLine, Report, SourceFormat, SourceLocation, Total
 from zvit.normalize.columns import UNIT_NAMES
 from zvit.normalize.header import read_header, read_signer
+from zvit.normalize.language import language_notices
 from zvit.normalize.layout import RawReport
 from zvit.normalize.lines import LineDraft, TableContent, read_table
 from zvit.normalize.units import ColumnUnit, rescale_message, resolve_units
@@ -36,7 +38,12 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
                 row=table.total_location.row if table.total_location else None))
         elif not unit.declared_in_header:
             warnings.append(catalogued("INTAKE-UNIT-ASSUMED", column=headers[unit.field]))
+    missing = missing_columns([c.field for c in raw.columns])
+    if missing:
+        warnings.append(catalogued("INTAKE-COLUMN-MISSING", detail=missing))
     refs = {c.field: str(c.index + 1) for c in raw.columns}
+    rows = tuple(_line(draft, units, refs) for draft in table.lines)
+    warnings += language_notices(rows)
     return Report(
         source=source,
         format=fmt,
@@ -51,7 +58,7 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
         term=header.term,
         signer=read_signer(raw.footer_lines),
         units={f: UNIT_NAMES[u.lines] for f, u in units.items()},
-        rows=tuple(_line(draft, units, refs) for draft in table.lines),
+        rows=rows,
         total=_total(table, units),
         warnings=tuple(warnings),
     )
@@ -61,7 +68,8 @@ def _line(draft: LineDraft, units: dict[str, ColumnUnit], refs: dict[str, str]) 
     amounts = {f: _hryvnias(draft.amounts.get(f), units[f].lines if f in units else None) for f in NUMBER_FIELDS}
     texts = {f: (text or None) for f, text in draft.texts.items()}
     return FormLine(measure=draft.measure, sub_item=draft.sub_item, **texts, **amounts,
-                    notes=tuple(draft.notes), location=draft.location, columns=refs)
+                    notes=tuple(draft.notes), cell_notes=dict(draft.cell_notes), location=draft.location,
+                    columns=refs)
 
 
 def _total(table: TableContent, units: dict[str, ColumnUnit]) -> Total | None:
@@ -75,6 +83,25 @@ def _hryvnias(value: Decimal | None, scale: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return (value * scale if scale is not None else value).quantize(_KOPECK, rounding=ROUND_HALF_UP)
+
+
+def missing_columns(found: list[str]) -> str:
+    """What the table lacks of the official form, in words: «у ній 9 граф замість 10, немає графи «Орієнтовний
+    обсяг фінансування» (графа 6 за формою)»; '' when it has every column."""
+    form = form_columns()
+    absent = [(number, field) for number, field in enumerate(form, start=1) if field not in found]
+    if not absent:
+        return ""
+    named = ", ".join(f"«{column_name(field)}» (графа {number} за формою)" for number, field in absent)
+    count = len([field for field in found if field in form])
+    return (f"у ній {count} {_columns_word(count)} замість {len(form)}, "
+            f"немає {'графи' if len(absent) == 1 else 'граф'} {named}")
+
+
+def _columns_word(count: int) -> str:
+    if count % 10 == 1 and count % 100 != 11:
+        return "графа"
+    return "графи" if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14 else "граф"
 
 
 def _department(lines: list[LineDraft], responsible: list[str]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zvit.quality.findings import SEVERITY_ORDER, location_text
+from zvit.quality.findings import SEVERITY_ORDER
 from zvit.templating import render
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ def rejection_markdown(item: Checked, *, period: str, department: str) -> str:
     findings = sorted(item.findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 3))
     rows = [{"rule_code": f.rule_code, "severity": f.severity, "measure": f.measure, "column": f.column,
              "value": f.value, "expected": f.expected, "message": f.message,
-             "where": location_text(f.part, f.row)}
+             "where": f.where}
             for f in findings]
     report = item.submitted.report
     return render("artifacts/rejection.md.j2", period=period, department=department, source=report.source,

@@ -59,12 +59,15 @@ def digest_notice(engine: Engine, period: str, program: str, report_paths: Mappi
     """The digest for one program and period, as the warehouse has it now."""
     rows = view_rows(engine, "v_department_status", period_code=period, program_code=program)
     counts = _finding_counts(engine, [row["submission_id"] for row in rows if row["submission_id"] is not None])
+    # the registry's order, as the consolidated report lists them
+    order = {d.code: index for index, d in enumerate(registry.departments)}
+    rows = sorted(rows, key=lambda row: (order.get(str(row["department_code"]), len(order)),
+                                         str(row["department_name"])))
     departments = [_department(row, counts, settings) for row in rows]
-    departments.sort(key=lambda entry: entry["department"])
     refused = unattributed(engine, period)
     title = registry.program(program).title if program in {p.code for p in registry.programs} else program
     context = {
-        "program": title, "period": period_label(period), "period_code": period, "run_label": run_label,
+        "program": title, "period": period_label(period), "period_code": period,
         "deadline": uk_date(registry.calendar.deadline(period)),
         "departments": departments,
         "total": len(departments),
@@ -77,7 +80,8 @@ def digest_notice(engine: Engine, period: str, program: str, report_paths: Mappi
         "late": sum(1 for d in departments if d["late"]),
         "refused": [{"file": r.name, "fate": r.fate.value, "reason": r.reason or "",
                      "received": uk_datetime(r.received_at, settings.timezone)} for r in refused],
-        "reports": [(label, str(Path(path).resolve())) for label, path in report_paths.items()],
+        # which formats were published, in words: a server path is nothing a clerk can open
+        "formats": list(report_paths),
         "undelivered": _undelivered(engine, period),
     }
     subject, text, html = render_parts("digest", **context)

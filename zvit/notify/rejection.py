@@ -20,10 +20,14 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 import models
-from zvit.formatting import city_date, days, period_label, uk_date, uk_datetime
+from zvit.catalogue import header_line, rules
+from zvit.formatting import city_date, period_label, uk_datetime
+from zvit.normalize.decisions import decisions_line
+from zvit.normalize.periods import parse_period_code
 from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.findings import by_severity
 from zvit.notify.ledger import NotificationOutcome
+from zvit.notify.letters import resend_by, signature
 from zvit.notify.message import Notice
 from zvit.notify.render import render_parts
 from zvit.notify.transport import Transport
@@ -88,7 +92,9 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
     period = found.period or submission.period_code
     deadline = registry.calendar.deadline(found.period) if found.period else None
     today = city_date(now, settings.timezone)
-    grouped = by_severity(stored_findings(engine, submission.id or 0))
+    findings = stored_findings(engine, submission.id or 0)
+    grouped = by_severity(findings)
+    cites_decisions = any(rules()[f.rule_code].field == "decisions" for f in findings if f.rule_code in rules())
     context = {
         "department": department.name if department else (submission.department_name or ""),
         "registered": department is not None,
@@ -101,9 +107,13 @@ def _rejection_notice(engine: Engine, found: _Rejected, *, registry: Registry, s
         "criticals": grouped[Severity.CRITICAL],
         "warnings": grouped[Severity.WARNING],
         "notices": grouped[Severity.NOTICE],
-        "deadline": uk_date(deadline) if deadline else "",
-        "deadline_passed": deadline is not None and today > deadline,
-        "days_left": days((deadline - today).days) if deadline and today <= deadline else "",
+        "deadline": "", "deadline_passed": False, "days_left": "", "resend_by": "", "working_days": 0,
+        **(resend_by(deadline, today).context() if deadline else {}),
+        # the line to paste into the header, when the header's decisions are what is wrong
+        "decisions_line": decisions_line(registry, program.code, parse_period_code(found.period).end)
+        if program and found.period and cites_decisions else "",
+        "decisions_header": header_line("decisions"),
+        "signature": signature(registry, program.code if program else None),
     }
     subject, text, html = render_parts("rejection", **context)
     recipients = department.emails if department else settings.operator_emails
@@ -154,22 +164,23 @@ def refusal_notices(engine: Engine, period: str, *, registry: Registry, settings
             log.warning("%s: a refused file for %s but %s: no refusal notice sent", code, period,
                         "no such department in the registry" if department is None else "no receipt found")
             continue
-        titles = [_program_title(registry, str(row["program_code"])) for row in department_rows]
+        titles = [(str(row["program_code"]), _program_title(registry, str(row["program_code"])))
+                  for row in department_rows]
         notice = _refusal_notice(receipt, department, titles, period, registry=registry, settings=settings,
                                  today=today or city_date(now, settings.timezone))
         notices.append(replace(notice, department_id=department_ids.get(code), period_id=period_id))
     return notices
 
 
-def _refusal_notice(receipt: Receipt, department: DepartmentEntry, programs: list[str], period: str, *,
+def _refusal_notice(receipt: Receipt, department: DepartmentEntry, programs: list[tuple[str, str]], period: str, *,
                     registry: Registry, settings: Settings, today: date) -> Notice:
     deadline = registry.calendar.deadline(period)
     context = {
-        "department": department.name, "programs": programs, "period": period_label(period),
+        "department": department.name, "programs": [title for _, title in programs], "period": period_label(period),
         "file": receipt.name, "fate": receipt.fate.value, "reason": receipt.reason or "",
         "received": uk_datetime(receipt.received_at, settings.timezone),
-        "deadline": uk_date(deadline), "deadline_passed": today > deadline,
-        "days_left": days((deadline - today).days) if today <= deadline else "",
+        **resend_by(deadline, today).context(),
+        "signature": signature(registry, programs[0][0] if programs else None),
     }
     subject, text, html = render_parts("refusal", **context)
     return Notice(

@@ -19,6 +19,7 @@ import models
 from zvit.formatting import city_date, days, period_label, uk_date
 from zvit.notify.dispatch import deliver, utc_now
 from zvit.notify.ledger import NotificationOutcome, existing_keys
+from zvit.notify.letters import signature
 from zvit.notify.message import Notice
 from zvit.notify.rejection import refusal_notices
 from zvit.notify.render import render_parts
@@ -90,6 +91,7 @@ def due_notices(engine: Engine, period: str, due: Due, *, registry: Registry, se
             "overdue_max": settings.overdue_max,
             "next_notice": uk_date(due.since + timedelta(days=settings.overdue_repeat_days))
             if due.kind == "overdue" and due.sequence < settings.overdue_max else "",
+            "signature": signature(registry, registered_program.code),
         }
         subject, text, html = render_parts(due.kind, **context)
         notices.append(Notice(

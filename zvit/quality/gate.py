@@ -139,7 +139,7 @@ def _line_finding(code: str, line: dict[str, Any], column: str) -> Finding:
     """A finding of a Great Expectations rule about one cell of a staged line."""
     other = {"annual": "planned"}.get(column)
     return catalogued(code, measure=line["measure"], row=line["row"], part=line["part"] or None,
-                      column=line.get(f"col_{column}") or column_name(column),
+                      column=line.get(f"col_{column}") or column_name(column), field=column,
                       value=_money(line.get(column)), expected=_money(line.get(other)) if other else None,
                       detail=column_name(column))
 
@@ -152,7 +152,7 @@ def _row_finding(code: str, row: dict[str, Any]) -> Finding:
     if row.get("detail_code") in details:
         detail = details[row["detail_code"]].format(detail_value=row.get("detail_value") or "")
     return catalogued(code, measure=row.get("measure"), row=row.get("row"), part=row.get("part") or None,
-                      column=row.get("column_ref"), detail=detail, **values)
+                      column=row.get("column_ref"), field=row.get("field"), detail=detail, **values)
 
 
 def _shown(row: dict[str, Any], name: str) -> str | None:

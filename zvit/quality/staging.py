@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from zvit.errors import PeriodError
+from zvit.errors import DateError, PeriodError
 from zvit.formatting import number
-from zvit.model import NUMBER_FIELDS, FormLine, Report
+from zvit.model import NUMBER_FIELDS, DecisionCitation, FormLine, Report
+from zvit.normalize.decisions import decisions_line, parse_decisions
 from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.registry import Registry
 from zvit.registry.resolve import Resolution
@@ -28,7 +29,8 @@ CREATE TABLE report (
     total_planned INTEGER, total_annual INTEGER, total_financed INTEGER, total_part TEXT, total_row INTEGER,
     col_planned TEXT, col_annual TEXT, col_financed TEXT,
     title_part TEXT, title_row INTEGER, decisions_part TEXT, decisions_row INTEGER,
-    executors_part TEXT, executors_row INTEGER, col_executors TEXT, executes INTEGER, program_title TEXT
+    executors_part TEXT, executors_row INTEGER, col_executors TEXT, executes INTEGER, program_title TEXT,
+    decisions_line TEXT
 );
 CREATE TABLE line (
     line_id INTEGER PRIMARY KEY, report_key INTEGER NOT NULL, measure TEXT, sub_item INTEGER, description TEXT,
@@ -40,6 +42,9 @@ CREATE TABLE line_value (
     expected_text TEXT
 );
 CREATE TABLE cited_decision (report_key INTEGER NOT NULL, position INTEGER, number TEXT, date DATE NOT NULL);
+CREATE TABLE cell_decision (
+    line_id INTEGER NOT NULL, field TEXT NOT NULL, column_ref TEXT, number TEXT NOT NULL, date DATE NOT NULL
+);
 CREATE TABLE registry_decision (
     program_code TEXT NOT NULL, number TEXT NOT NULL, date DATE NOT NULL, kind TEXT NOT NULL,
     convocation_start DATE
@@ -122,7 +127,7 @@ def stage(path: Path, reports: Sequence[Report], resolutions: Sequence[Resolutio
         titles = {p.code: p.title for p in registry.programs}
         next_line = 1
         for key, (report, resolution) in enumerate(zip(reports, resolutions, strict=True)):
-            _stage_report(connection, key, report, resolution, next_line, period, program, titles)
+            _stage_report(connection, key, report, resolution, next_line, period, program, titles, registry)
             next_line += len(report.rows)
         connection.executemany(
             "INSERT INTO history_measure VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -145,7 +150,8 @@ def _stage_registry(connection: sqlite3.Connection, registry: Registry) -> None:
 
 
 def _stage_report(connection: sqlite3.Connection, key: int, report: Report, resolution: Resolution,
-                  first_line: int, period: str | None, program: str | None, titles: dict[str, str]) -> None:
+                  first_line: int, period: str | None, program: str | None, titles: dict[str, str],
+                  registry: Registry) -> None:
     parsed = _period(report.period)
     columns = report.rows[0].columns if report.rows else {}
     total = report.total
@@ -155,7 +161,7 @@ def _stage_report(connection: sqlite3.Connection, key: int, report: Report, reso
     title, decisions = report.title_location, report.decisions_location
     connection.execute(
         "INSERT INTO report VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (key, report.source, report.index, report.department, resolution.department,
          report.program, resolution.program, report.period,
          parsed.year if parsed else None, parsed.quarter if parsed else None,
@@ -168,7 +174,9 @@ def _stage_report(connection: sqlite3.Connection, key: int, report: Report, reso
          title.part if title else None, title.row if title else None,
          decisions.part if decisions else None, decisions.row if decisions else None,
          executors.location.part if executors else None, executors.location.row if executors else None,
-         columns.get("executors"), int(resolution.executes), titles.get(resolution.program or "")))
+         columns.get("executors"), int(resolution.executes), titles.get(resolution.program or ""),
+         decisions_line(registry, resolution.program, parsed.end if parsed else None)
+         if resolution.program else None))
     connection.executemany(
         "INSERT INTO line (line_id, report_key, measure, sub_item, description, planned, annual, financed, percent, "
         "part, row, col_measure, col_description, col_planned, col_annual, col_financed, col_percent) "
@@ -185,3 +193,16 @@ def _stage_report(connection: sqlite3.Connection, key: int, report: Report, reso
         "INSERT INTO cited_decision VALUES (?, ?, ?, ?)",
         [(key, position, decision.number, decision.date.isoformat())
          for position, decision in enumerate(report.decisions, start=1)])
+    connection.executemany(
+        "INSERT INTO cell_decision VALUES (?, ?, ?, ?, ?)",
+        [(line_id, field, line.columns.get(field), decision.number, decision.date.isoformat())
+         for line_id, line in enumerate(report.rows, start=first_line)
+         for field, note in line.cell_notes.items() for decision in _cited(note) if decision.number])
+
+
+def _cited(note: str) -> list[DecisionCitation]:
+    """The decisions a cell's note cites; a note with a date that is no date («31.02.2022») cites none."""
+    try:
+        return parse_decisions(note)
+    except DateError:
+        return []
