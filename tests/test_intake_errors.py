@@ -66,9 +66,9 @@ def test_unreadable_number_names_row_column_and_value(seed_path: Path, tmp_path:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(IntakeError) as error:
         read_reports(path)
-    assert str(error.value) == ("bad-number.txt: a number that cannot be read at рядок 27, column 8 "
+    assert str(error.value) == ("bad-number.txt: a number that cannot be read at рядок 27 файлу, column 8 "
                                 "(found 'двадцять шість')")
-    assert (error.value.code, error.value.row, error.value.column) == ("INTAKE-NUMBER", "рядок 27", "8")
+    assert (error.value.code, error.value.row, error.value.column) == ("INTAKE-NUMBER", "рядок 27 файлу", "8")
 
 
 def test_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:

@@ -44,7 +44,10 @@ def test_comma_csv_with_other_header_words_and_numbered_sub_items(tmp_path: Path
         D("1700500.00"), D("700250.00"), D("41.00"))
     assert report.department == "Управління освіти"
     assert (report.signer.position, report.signer.name) == ("Начальник управління освіти", "Ірина КОВАЛЬ")
-    assert report.warnings == ()
+    # the table has no «Орієнтовний обсяг» column: read all the same, and the department is told
+    (missing,) = report.warnings
+    assert (missing.rule_code, missing.severity) == ("INTAKE-COLUMN-MISSING", "warning")
+    assert "немає графи «Орієнтовний обсяг фінансування» (графа 6 за формою)" in missing.message
 
 
 def _word_report_with_two_level_header(path: Path) -> Path:

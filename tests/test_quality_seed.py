@@ -36,13 +36,13 @@ def test_first_report_is_accepted_with_percent_and_omission_warnings(seed_findin
         ("ROW-PERCENT-MISMATCH", "3", "100,00%", "53,47%"),
         ("ROW-PERCENT-MISMATCH", "4", "25,00%", "24,04%"),
         ("ROW-PERCENT-MISMATCH", "5", "25,00%", "26,26%"),
-        ("REPORT-DECISION-OMITTED", None, None, "№279 від 23.09.2021, №381 від 24.12.2021"),
+        ("REPORT-DECISION-OMITTED", None, None, "23.09.2021 № 279, 24.12.2021 № 381"),
     ]
     assert status_for(f.severity for f in seed_findings[0]) == "accepted_with_warnings"
 
 
 def test_second_report_has_one_warning_once_its_units_are_reconciled(seed_findings, seed_reports) -> None:  # noqa: ANN001
-    assert summary(seed_findings[1]) == [("REPORT-DECISION-NO-NUMBER", None, "02.09.2022", "№558 від 02.09.2022")]
+    assert summary(seed_findings[1]) == [("REPORT-DECISION-NO-NUMBER", None, "02.09.2022", "02.09.2022 № 558")]
     # What intake repaired is recorded as notices, which change no status.
     assert {f.severity for f in seed_findings[1] if f.is_intake} == {"notice"}
     assert status_for(f.severity for f in seed_findings[1]) == "accepted_with_warnings"
@@ -52,12 +52,21 @@ def test_third_report_is_rejected_for_its_decisions(seed_findings) -> None:  # n
     found = seed_findings[2]
     critical = [f for f in found if f.severity == "critical"]
     assert summary(critical) == [
-        ("REPORT-DECISION-UNKNOWN", None, "№1430 від 02.12.2020",
-         "№31 від 24.12.2020, №279 від 23.09.2021, №381 від 24.12.2021, №558 від 02.09.2022"),
-        ("REPORT-DECISION-WRONG-DATE", None, "№279 від 23.09.2022", "23.09.2021"),
+        ("REPORT-DECISION-UNKNOWN", None, "02.12.2020 № 1430",
+         "24.12.2020 № 31 (зі змінами від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558)"),
+        ("REPORT-DECISION-WRONG-DATE", None, "23.09.2022 № 279", "23.09.2021 № 279"),
     ]
-    assert "датоване раніше першої сесії скликання (03.12.2020)" in critical[0].message
+    # stated, not argued, and short enough for a narrow status column
+    assert critical[0].message == (
+        "Рішення від 02.12.2020 № 1430 не є серед рішень про цю програму. Рішення про програму: 24.12.2020 № 31 "
+        "(зі змінами від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558).")
     assert ("ROW-PERCENT-MISMATCH", "1", "64,00%", "37,82%") in summary(found)
+    # the same wrong decision is cited beside the annual volume of measure 1 (column 6 of its 9-column table)
+    in_cell = next(f for f in found if f.rule_code == "LINE-DECISION-IN-CELL")
+    assert (in_cell.measure, in_cell.column, in_cell.value, in_cell.expected) == (
+        "1", "6", "23.09.2022 № 279", "23.09.2021 № 279")
+    assert in_cell.message.startswith("Рядок 102 файлу (захід 1), графа 6 «Річний обсяг фінансування»: поруч із "
+                                      "сумою зазначено рішення від 23.09.2022 № 279")
     assert status_for(f.severity for f in found) == "rejected"
 
 

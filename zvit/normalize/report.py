@@ -86,10 +86,13 @@ def _hryvnias(value: Decimal | None, scale: Decimal | None) -> Decimal | None:
 
 
 def missing_columns(found: list[str]) -> str:
-    """What the table lacks of the official form, in words: «у ній 9 граф замість 10, немає графи «Орієнтовний
-    обсяг фінансування» (графа 6 за формою)»; '' when it has every column."""
+    """The figures' columns the table lacks of the official form, in words: «у ній 9 граф замість 10, немає графи
+    «Орієнтовний обсяг фінансування» (графа 6 за формою)»; '' when it has every one."""
     form = form_columns()
-    absent = [(number, field) for number, field in enumerate(form, start=1) if field not in found]
+    # Only the figures' columns: a table that merges or leaves out a text column («Термін виконання») still
+    # gives every figure of the consolidated form; one without «Орієнтовний обсяг» does not.
+    absent = [(number, field) for number, field in enumerate(form, start=1)
+              if field in NUMBER_FIELDS and field not in found]
     if not absent:
         return ""
     named = ", ".join(f"«{column_name(field)}» (графа {number} за формою)" for number, field in absent)
