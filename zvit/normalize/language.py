@@ -40,8 +40,10 @@ def language_notices(lines: tuple[FormLine, ...]) -> list[Finding]:
     for line in lines:
         for field in OWN_TEXT:
             # each word once, however often and in whatever case the cell repeats it
-            found = list({written.lower(): (written, right)
-                          for written, right in reversed(russianisms(getattr(line, field) or ""))}.values())[::-1]
+            first: dict[str, tuple[str, str]] = {}
+            for written, right in russianisms(getattr(line, field) or ""):
+                first.setdefault(written.lower(), (written, right))
+            found = list(first.values())
             if not found:
                 continue
             advice = "; ".join(f"«{written}» краще замінити на «{right}»" for written, right in found)
