@@ -35,4 +35,4 @@ def test_validate_table_is_in_ukrainian_and_an_unreadable_file_exits_2(
     assert main(["validate", str(broken), str(seed_path)]) == 2
     captured = capsys.readouterr()
     assert captured.err == "zvit: broken.xlsx: truncated or damaged\n"
-    assert "Висновок: відхилено" in captured.out and "помилка [REPORT-DECISION-WRONG-DATE]" in captured.out
+    assert "Висновок: відхилено" in captured.out and "критична помилка [REPORT-DECISION-WRONG-DATE]" in captured.out

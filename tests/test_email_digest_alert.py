@@ -48,7 +48,7 @@ def test_the_digest_goes_to_the_responsible_executors_with_every_departments_sta
     assert "Виконавців: 3; подали звіт: 3; прийнято: 2; відхилено: 1; не подано: 0; із запізненням: 0." in text
     assert ("управління звернень та діловодства — відхилено\n"
             "   Файл: zhytomyr-efficient-government-2022-9m.txt, версія 1, отримано 7 жовтня 2022 р., 12:30\n"
-            "   Помилки: 2; зауваження: 4; довідки: 1") in text
+            "   Критичні помилки: 2; зауваження: 4; довідки: 1") in text
     assert "відділ організаційного забезпечення депутатської діяльності — прийнято із зауваженнями" in text
     # the formats in words, never a server path a clerk cannot open
     assert "Сформовано у форматах: вебсторінка (HTML), документ PDF для друку." in text

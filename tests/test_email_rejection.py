@@ -50,7 +50,7 @@ def test_the_notice_lists_each_critical_finding_with_its_cell_value_and_what_was
     assert received.message.get_body(("plain",))["Content-Type"].params["charset"] == "utf-8"
     text = received.text
     critical, rest = text.split("ЗАУВАЖЕННЯ", 1)
-    assert "ПОМИЛКИ, ЯКІ ТРЕБА ВИПРАВИТИ (2)" in critical
+    assert "КРИТИЧНІ ПОМИЛКИ, ЯКІ ТРЕБА ВИПРАВИТИ (2)" in critical
     assert ("1. Рішення від 02.12.2020 № 1430 не є серед рішень про цю програму. Рішення про програму: 24.12.2020 "
             "№ 31 (зі змінами від 23.09.2021 № 279, 24.12.2021 № 381, 02.09.2022 № 558).\n") in critical
     assert ("2. Рішення від 23.09.2022 № 279 має іншу дату: правильно — 23.09.2021 № 279.\n"

@@ -69,7 +69,7 @@ def test_a_rejection_fails_its_named_task_with_the_findings_as_an_artifact(quart
     with get_client(sync_client=True) as client:
         artifact = client.read_latest_artifacts()
         markdown = next(a for a in artifact if a.key == "rejected-upravlinnia-zvernen-2022-q3")
-        assert "REPORT-DECISION-WRONG-DATE" in markdown.data and "№279 від 23.09.2022" in markdown.data
+        assert "REPORT-DECISION-WRONG-DATE" in markdown.data and "23.09.2022 № 279" in markdown.data
 
 
 def test_process_submission_takes_a_corrected_file_alone(quarter: Path, capsys: pytest.CaptureFixture,

@@ -121,7 +121,7 @@ def test_excel_formula_without_saved_value_is_reported_not_read_as_zero(tmp_path
         read_reports(path)
     assert error.type.__name__ == "IntakeError"
     assert error.value.code == "INTAKE-FORMULA"
-    assert (error.value.column, error.value.row) == ("G", "Sheet, рядок 4")
+    assert (error.value.column, error.value.row) == ("G", "рядок 4 аркуша «Sheet»")
 
 
 def test_excel_formula_is_never_evaluated_its_saved_value_is_read(tmp_path: Path) -> None:

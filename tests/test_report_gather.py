@@ -47,7 +47,7 @@ def test_the_rejected_report_is_listed_with_its_reasons_and_not_counted(seed_qua
     assert (rejected.department_code, rejected.status, rejected.line_count, rejected.version) == (
         "upravlinnia-zvernen", "rejected", 0, 1)
     assert len(rejected.reasons) == 2
-    assert "№1430 від 02.12.2020" in rejected.reasons[0] and "№279" in rejected.reasons[1]
+    assert "02.12.2020 № 1430" in rejected.reasons[0] and "№ 279" in rejected.reasons[1]
     assert "upravlinnia-zvernen" not in {s.department_code for s in report.counted_sections}
     assert all(s.status in COUNTED for s in report.statuses[:2])
 
@@ -88,7 +88,7 @@ def test_every_finding_is_placed_at_its_department_measure_and_cell(seed_quarter
     assert (mismatch.department_code, mismatch.measure, mismatch.row, mismatch.column, mismatch.severity,
             mismatch.origin) == ("upravlinnia-zvernen", "1", 102, "8", "warning", "gate")
     assert "64" in mismatch.value and "37,82" in mismatch.expected.replace(".", ",")
-    assert by_rule["REPORT-DECISION-WRONG-DATE"].expected == "23.09.2021"
+    assert by_rule["REPORT-DECISION-WRONG-DATE"].expected == "23.09.2021 № 279"
     # intake's findings are there too, whatever severity they carry
     assert {f.origin for f in findings} >= {"intake", "gate"}
     # the ones that rejected a report come first within its department

@@ -59,8 +59,10 @@ def test_loading_the_seed_twice_keeps_three_submissions_and_sixteen_lines(
     assert count_rows(warehouse, models.ReportLine) == 16
     assert sum(len(submission_lines(warehouse, s.id)) for s in current) == 16  # type: ignore[arg-type]
     assert len(view_rows(warehouse, "v_report_lines")) == 16
-    # No gate ran: intake's repairs are notices, so every report is plainly accepted.
-    assert {(s.version, s.status, s.is_current) for s in current} == {(1, "accepted", True)}
+    # No gate ran: intake's repairs are notices, so a report is plainly accepted, but for the third, whose table
+    # lacks the form's «Орієнтовний обсяг» column (a warning intake gives)
+    assert sorted((s.version, s.status, s.is_current) for s in current) == [
+        (1, "accepted", True), (1, "accepted", True), (1, "accepted_with_warnings", True)]
 
 
 def test_views_totals_equal_the_parsed_sums_to_the_kopeck(warehouse: Engine, seed_reports: list[Report]) -> None:
@@ -146,7 +148,8 @@ def test_a_rejected_submission_is_stored_with_its_findings_and_never_counted(
     stored = check_results(warehouse, result.submission_id)
     assert [(c.origin, c.rule_code, c.severity) for c in stored] == [
         ("intake", "INTAKE-LATIN", "notice"), ("intake", "INTAKE-UNIT-RESCALED", "notice"),
-        ("intake", "INTAKE-UNIT-RESCALED", "notice"), ("gate", "TOTAL-MISMATCH", "critical")]
+        ("intake", "INTAKE-UNIT-RESCALED", "notice"), ("intake", "TEXT-RUSSIANISM", "notice"),
+        ("gate", "TOTAL-MISMATCH", "critical")]
     gate = stored[-1]
     assert (gate.row, gate.column, gate.value, gate.expected, gate.message) == (
         74, "8", "513537.84", "513637.84", "Сума рядків не дорівнює рядку «Всього»")
