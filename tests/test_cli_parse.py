@@ -26,7 +26,7 @@ def test_json_has_one_object_per_report_in_the_agreed_shape(seed_path: Path, cap
         "measure": "7", "planned": 100000, "annual": 100000, "financed": 35933.84, "percent": 35.93}
     assert reports[2]["rows"][0]["planned"] is None  # the 9-column form has no program volume
     assert reports[2]["rows"][0]["notes"][1] == "Нагороджено 64 особи"
-    assert second["warnings"][1].startswith("INTAKE-UNIT-RESCALED: Стовпець «Орієнтовний обсяг")
+    assert second["warnings"][1].startswith("INTAKE-UNIT-RESCALED: Графа «Орієнтовний обсяг")
 
 
 def test_default_output_is_a_readable_table_in_hryvnias(seed_path: Path, capsys: pytest.CaptureFixture) -> None:

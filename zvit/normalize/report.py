@@ -12,7 +12,7 @@ from zvit.normalize.header import read_header, read_signer
 from zvit.normalize.language import language_notices
 from zvit.normalize.layout import RawReport
 from zvit.normalize.lines import LineDraft, TableContent, read_table
-from zvit.normalize.units import ColumnUnit, rescale_message, resolve_units
+from zvit.normalize.units import ColumnUnit, rescale_details, resolve_units
 from zvit.quality.findings import catalogued
 
 _KOPECK = Decimal("0.01")
@@ -30,10 +30,9 @@ def build_report(raw: RawReport, source: str, fmt: SourceFormat, index: int) -> 
     headers = {c.field: c.header for c in raw.columns}
     for unit in units.values():
         if unit.rescaled and table.total:
-            message = rescale_message(unit, headers[unit.field], sums[unit.field],
-                                      table.total[unit.field] or Decimal(0))
+            details = rescale_details(unit, sums[unit.field], table.total[unit.field] or Decimal(0))
             warnings.append(catalogued(
-                "INTAKE-UNIT-RESCALED", message=message, column=headers[unit.field],
+                "INTAKE-UNIT-RESCALED", header=headers[unit.field], **details, column=headers[unit.field],
                 part=table.total_location.part if table.total_location else None,
                 row=table.total_location.row if table.total_location else None))
         elif not unit.declared_in_header:

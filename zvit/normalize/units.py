@@ -57,14 +57,14 @@ def resolve_units(columns: list[Column], header_lines: list[str], line_sums: dic
     return units
 
 
-def rescale_message(unit: ColumnUnit, header: str, line_sum: Decimal, total: Decimal) -> str:
-    """The Ukrainian explanation of a rescaled column for the department."""
-    declared = UNIT_NAMES[unit.declared]
-    which = "значення рядків" if unit.lines != unit.declared else "рядок «Всього»"
-    real = UNIT_NAMES[unit.lines if unit.lines != unit.declared else unit.total]
-    return (f"Стовпець «{header}» заявлено в {declared}, але сума рядків ({number(line_sum)}) узгоджується "
-            f"з рядком «Всього» ({number(total)}) лише якщо {which} записано в {real}: "
-            f"{which} перераховано в гривні як {real}.")
+def rescale_details(unit: ColumnUnit, line_sum: Decimal, total: Decimal) -> dict[str, str]:
+    """What the catalogue's INTAKE-UNIT-RESCALED message says of a rescaled column: the unit its header declares,
+    which figures were read in another unit and in which, and the two sums that disagreed."""
+    rows_rescaled = unit.lines != unit.declared
+    return {"declared": UNIT_NAMES[unit.declared],
+            "which": "суми рядків" if rows_rescaled else "суму в рядку «Всього»",
+            "real": UNIT_NAMES[unit.lines if rows_rescaled else unit.total],
+            "line_sum": number(line_sum), "total": number(total)}
 
 
 def _agrees(a: Decimal, b: Decimal) -> bool:
