@@ -84,7 +84,7 @@ def test_a_notice_queued_while_the_server_is_down_is_delivered_on_the_next_run(
     assert flushed.status == "sent"
     [received] = server.messages
     assert received.rcpt_tos == ("zvit@zvernennia.example.org",)
-    assert "[REPORT-DECISION-WRONG-DATE]" in received.text
+    assert "Рішення від 23.09.2022 № 279 має іншу дату" in received.text
     # the message composed on the first run, unchanged
     assert received.message["Message-ID"] == row.message_id
     [row] = notifications(seeded)
