@@ -172,7 +172,7 @@ def test_the_rejection_of_the_third_seed_report_says_every_fix_the_line_to_paste
             "02.09.2022 № 558)\n") in text
     assert ("Надішліть виправлений звіт до 10 жовтня 2022 р. — це строк подання звітів за 9 місяців 2022 року "
             "(залишилось 2 дні).") in text
-    assert "Надішліть файл у відповідь на цей лист (вкладенням) або так само, як надсилали попередній" in text
+    assert "Файл можна надіслати у відповідь на цей лист (вкладенням) або так само, як надсилали попередні звіти" in text
     assert f"З питань щодо звіту звертайтеся: {CONTACT}." in text
     # the HTML part says the same
     html = seed_letters["rejection"].html

@@ -75,7 +75,7 @@ def test_the_notice_names_the_file_when_it_came_the_deadline_and_how_to_resubmit
     assert ("Надішліть виправлений звіт до 10 жовтня 2022 р. — це строк подання звітів за 9 місяців 2022 року "
             "(залишилось 2 дні).") in text
     assert "ЯК ПОДАТИ ЗВІТ ПОВТОРНО" in text and "Новий файл замінить відхилений" in text
-    assert "Надішліть файл у відповідь на цей лист (вкладенням) або так само, як надсилали попередній" in text
+    assert "Файл можна надіслати у відповідь на цей лист (вкладенням) або так само, як надсилали попередні звіти" in text
 
 
 def test_after_the_deadline_the_notice_says_a_corrected_file_counts_as_late(
