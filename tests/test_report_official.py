@@ -366,3 +366,34 @@ def test_the_pictures_command_draws_the_first_and_the_signature_page(rendered: d
     number = signature_page(rendered["pdf"])
     assert 1 < number <= len(pages(rendered["pdf"].read_bytes()))
     assert texts()["signature"]["approved"] in page_text(pages(rendered["pdf"].read_bytes())[number - 1])
+
+
+def test_a_rescaled_column_is_explained_in_plain_words() -> None:
+    from decimal import Decimal
+
+    from zvit.normalize.units import ColumnUnit, rescale_message
+
+    unit = ColumnUnit("annual", Decimal(1), Decimal(1000), Decimal(1), True)
+    message = rescale_message(unit, "Річний обсяг фінансування, грн", Decimal("2080"), Decimal("2080000"))
+    assert message.endswith("Тому значення рядків прочитано як суми в тис. грн і перераховано в гривні.")
+    assert "перераховано в гривні як" not in message
+
+
+def test_a_measures_sub_items_never_continue_on_a_page_without_its_number_and_task(
+        seed_report: ConsolidatedReport) -> None:
+    from tests.test_report_pdf import enlarged
+    from zvit.report.pdf import render_pdf
+
+    document = pages(render_pdf(enlarged(seed_report, 300)))
+    blocks = [measure for section in seed_report.counted_sections for measure in section.measures
+              if len(measure.lines) > 1]
+    assert blocks
+    seen = 0
+    for page in document:
+        text = squashed(page_text(page))
+        for measure in blocks:
+            for line in measure.lines[1:]:
+                if line.content and squashed(line.content) in text:
+                    seen += 1
+                    assert squashed(measure.task or "") in text, line.content
+    assert seen >= 20  # 20 copies of each of the two measures with sub-items

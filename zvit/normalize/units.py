@@ -63,8 +63,8 @@ def rescale_message(unit: ColumnUnit, header: str, line_sum: Decimal, total: Dec
     which = "значення рядків" if unit.lines != unit.declared else "рядок «Всього»"
     real = UNIT_NAMES[unit.lines if unit.lines != unit.declared else unit.total]
     return (f"Стовпець «{header}» заявлено в {declared}, але сума рядків ({number(line_sum)}) узгоджується "
-            f"з рядком «Всього» ({number(total)}) лише якщо {which} записано в {real}: "
-            f"{which} перераховано в гривні як {real}.")
+            f"з рядком «Всього» ({number(total)}) лише якщо {which} записано в {real}. "
+            f"Тому {which} прочитано як суми в {real} і перераховано в гривні.")
 
 
 def _agrees(a: Decimal, b: Decimal) -> bool:
