@@ -109,8 +109,17 @@ def template_bytes() -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            target.writestr(member, source.read(info))
+            target.writestr(member, _ukrainian(info.filename, source.read(info)))
     return output.getvalue()
+
+
+def _ukrainian(name: str, data: bytes) -> bytes:
+    """python-docx's own parts, made Ukrainian: the older styles part Word 2007 reads and the theme's language."""
+    if name in ("word/stylesWithEffects.xml", "word/settings.xml"):
+        english = b'w:val="en-US"'
+        return data.replace(b'w:eastAsia="en-US"', b'w:eastAsia="' + LANGUAGE.encode() + b'"').replace(
+            english, b'w:val="' + LANGUAGE.encode() + b'"')
+    return data
 
 
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
