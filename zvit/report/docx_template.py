@@ -336,8 +336,10 @@ def _signature(document: docx.document.Document) -> None:
     approved.runs[0].bold = True
     approved.paragraph_format.keep_with_next = True
     _paragraph(document, "{{ sign.approver_position }}").paragraph_format.keep_with_next = True
-    approval = document.add_table(rows=3, cols=2)
+    approval = document.add_table(rows=2, cols=2)
     approval.autofit = False
+    for column, width in zip(approval.columns, SIGNATURE_WIDTHS[1:], strict=True):
+        column.width = Mm(width)
     for row in approval.rows:
         for cell, width in zip(row.cells, SIGNATURE_WIDTHS[1:], strict=True):
             cell.width = Mm(width)
@@ -345,7 +347,7 @@ def _signature(document: docx.document.Document) -> None:
     _underline(approval.rows[0].cells[0])
     _fill(approval.rows[1], ["{{ sign.hint }}", ""], "Note")
     approval.rows[1].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fill(approval.rows[2], ["{{ sign.date_line }}", ""], "Normal")
+    _paragraph(document, "{{ sign.date_line }}")
 
 
 def _underline(cell: _Cell) -> None:
