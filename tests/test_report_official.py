@@ -4,6 +4,7 @@ approval and outgoing number, the annex after them, Ukrainian words and document
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from dataclasses import replace
@@ -398,3 +399,17 @@ def test_a_measures_sub_items_never_continue_on_a_page_without_its_number_and_ta
                     seen += 1
                     assert squashed(measure.task or "") in text, line.content
     assert seen >= 20  # 20 copies of each of the two measures with sub-items
+
+
+def test_a_long_chart_is_cut_in_word_with_a_note_saying_where_it_is_whole(seed_report: ConsolidatedReport) -> None:
+    from tests.test_report_pdf import enlarged
+    from zvit.report.chart_images import MAX_PICTURES, ROWS_PER_PICTURE
+    from zvit.report.docx import render_docx
+
+    data = render_docx(enlarged(seed_report, 300))
+    package = zipfile.ZipFile(io.BytesIO(data))
+    media = [name for name in package.namelist() if name.startswith("word/media/")]
+    assert len(media) == 1 + MAX_PICTURES  # the chart by department whole, the one by measure cut
+    text = plain(" ".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs))
+    shown = ROWS_PER_PICTURE * MAX_PICTURES
+    assert f"Показано перші {shown} з " in text and "повністю її наведено у PDF- та HTML-версіях звіту" in text

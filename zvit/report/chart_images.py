@@ -18,14 +18,24 @@ TEMPLATE = resource_dir("templates") / "report" / "chart.typ"
 ROWS_PER_PICTURE = 36
 #: pixels per inch: sharp when printed at the page's width, small enough for a Word file
 PPI = 150
+#: a chart longer than this many pictures is cut in Word (a 3,000-line program's chart by measure would be some
+#: 70 pictures and 20 MB); the PDF and HTML have it whole
+MAX_PICTURES = 3
 
 
 @dataclass(frozen=True)
 class ChartPictures:
-    """A chart's title and its PNG pictures, in order."""
+    """A chart's title and its PNG pictures, in order, and how many of its rows they show."""
 
     title: str
     pictures: tuple[bytes, ...]
+    shown_rows: int
+    total_rows: int
+
+    @property
+    def cut(self) -> bool:
+        """Whether the pictures leave rows of the chart out."""
+        return self.shown_rows < self.total_rows
 
 
 def chart_pictures(report: ConsolidatedReport, unit: Unit) -> list[ChartPictures]:
@@ -38,11 +48,13 @@ def chart_pictures(report: ConsolidatedReport, unit: Unit) -> list[ChartPictures
         drawn = chart(laid_out)
         rows = drawn["rows"]
         pictures = []
-        for start in range(0, len(rows), ROWS_PER_PICTURE):
+        shown = rows[:ROWS_PER_PICTURE * MAX_PICTURES]
+        for start in range(0, len(shown), ROWS_PER_PICTURE):
             data = {"chart": {**drawn, "rows": rows[start:start + ROWS_PER_PICTURE]}, "legend": legend}
             # one page gives its bytes, several a list of them
             png: Any = typst.compile(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True, format="png", ppi=PPI,
                                 sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
             pictures.extend(png if isinstance(png, list) else [png])
-        made.append(ChartPictures(title=laid_out.title, pictures=tuple(pictures)))
+        made.append(ChartPictures(title=laid_out.title, pictures=tuple(pictures), shown_rows=len(shown),
+                                  total_rows=len(rows)))
     return made

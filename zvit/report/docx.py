@@ -102,9 +102,11 @@ def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template:
 
     document = DocxTemplate(template or TEMPLATE_PATH)
     context = docx_context(report, unit)
+    cut = texts()["charts"]["cut"]
     context["charts"] = [{"title": made.title,
                           "images": [InlineImage(document, io.BytesIO(png), width=Mm(_CHART_WIDTH_MM))
-                                     for png in made.pictures]}
+                                     for png in made.pictures],
+                          "note": cut.format(shown=made.shown_rows, total=made.total_rows) if made.cut else ""}
                          for made in chart_pictures(report, unit)]
     # docxtpl's own Jinja environment, autoescaped: the shared one must keep its settings for HTML and text
     document.render(context, autoescape=True)
