@@ -40,6 +40,8 @@ _PERCENT = "0.00%"
 _FORM_WIDTHS = (6, 28, 42, 11, 22, 15, 15, 15, 13, 56)
 #: the form's columns, 1-based: the percent (9) and the information (10)
 _PERCENT_COLUMN, _INFO_COLUMN = 9, 10
+#: bars an Excel chart draws at most: a chart is then at most some 60 cm long
+_CHART_ITEMS = 50
 _COLUMNS = len(FORM_COLUMNS)
 _AMOUNT_COLUMNS = {"planned": "F", "annual": "G", "financed": "H"}
 _ALIGNMENTS = {"wrap": _WRAP, "center": _CENTER, "right": _RIGHT}
@@ -501,17 +503,23 @@ def _write_charts(sheet: _Sheet, report: ConsolidatedReport, unit: Unit) -> None
             _number(ws.cell(first + offset, 2), _scaled(annual, unit)).number_format = amount_format
             _number(ws.cell(first + offset, 3), _scaled(financed, unit)).number_format = amount_format
         last = first + len(items) - 1
+        # the table holds every item; the chart draws the first _CHART_ITEMS (thousands of bars say nothing)
+        charted = min(last, first + _CHART_ITEMS - 1)
+        if charted < last:
+            _text(ws.cell(row, 4), legend["xlsx_cut"].format(shown=_CHART_ITEMS, total=len(items)))
         chart = BarChart()
         chart.type, chart.grouping = "bar", "clustered"
         chart.title = laid_out.title
         chart.y_axis.title = words["units"][unit.code]
         chart.y_axis.numFmt = amount_format
         chart.x_axis.scaling.orientation = "maxMin"  # the first department on top, as in the table
-        chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=row + 1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        chart.width, chart.height = 26, max(7.5, 1.1 * len(items) + 3)
-        ws.add_chart(chart, f"E{anchor_row}")
-        anchor_row += int(chart.height * 2) + 3
+        chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=row + 1, max_row=charted), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=charted))
+        chart.width, chart.height = 26, max(7.5, 1.1 * (charted - first + 1) + 3)
+        # beside its own table, below the chart before it (a row is about half a centimetre)
+        top = max(anchor_row, row)
+        ws.add_chart(chart, f"E{top}")
+        anchor_row = top + int(chart.height * 2) + 3
         row = last + 3
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
