@@ -130,6 +130,16 @@ def test_the_word_document_is_ukrainian_with_a_title_an_author_and_the_time_it_w
     assert "Сторінка" in footer and " PAGE " in footer and " NUMPAGES " in footer and "{{" not in footer
 
 
+def test_the_pdf_names_its_title_author_and_language(rendered: dict[str, Path],
+                                                    seed_report: ConsolidatedReport) -> None:
+    import pypdf
+
+    reader = pypdf.PdfReader(rendered["pdf"])
+    assert reader.metadata.title == title(seed_report.program.title, seed_report.period)
+    assert reader.metadata.author == "Житомирська міська рада"
+    assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("uk")
+
+
 def test_the_workbook_is_ukrainian_with_a_title_an_author_and_page_numbers_on_every_sheet(
         rendered: dict[str, Path], seed_report: ConsolidatedReport) -> None:
     workbook = openpyxl.load_workbook(rendered["xlsx"])

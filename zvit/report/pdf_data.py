@@ -37,6 +37,8 @@ def document(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
     words = texts()
     return {
         "title": title(report.program.title, report.period),
+        # the document's author in the PDF's properties: the issuing body, else the responsible executors
+        "author": report.signatures.issuer or "; ".join(report.responsible_executors),
         # the end of the title, «за 9 місяців 2022 року», which the template keeps on one line
         "period": period_phrase(report.period),
         "full_title": report.program.full_title or "",
