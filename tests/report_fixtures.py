@@ -83,10 +83,10 @@ def seed_quarter_engine(seed_quarter_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def seed_report(seed_quarter_engine: Engine) -> ConsolidatedReport:
-    """The seed quarter's consolidated report, as gathered from the warehouse."""
+def seed_report(seed_quarter_engine: Engine, registry: Registry) -> ConsolidatedReport:
+    """The seed quarter's consolidated report, as gathered from the warehouse, signed as the registry says."""
     return gather_report(seed_quarter_engine, program=PROGRAM, period=PERIOD, timezone="Europe/Kyiv",
-                         prepared_at=PREPARED_AT)
+                         prepared_at=PREPARED_AT, registry=registry)
 
 
 @pytest.fixture(scope="session")

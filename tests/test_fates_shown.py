@@ -138,7 +138,7 @@ def test_the_html_status_section_says_the_file_was_not_read_and_why_and_lists_th
     page = lxml.html.fromstring(render_html(gather(refused_quarter)))
     [row] = page.xpath(f"//table[@class='status-table']/tbody/tr[@data-department='{ZVERNEN}']")
     cells = [collapse(td.text_content()) for td in row.xpath("./td")]
-    assert (cells[3], cells[8], cells[10]) == (BROKEN, "файл не прочитано", BROKEN_REASON)
+    assert (cells[3], cells[8], cells[11]) == (BROKEN, "файл не прочитано", BROKEN_REASON)
     assert row.get("data-status") == "unreadable"
     assert not any(phrase in " ".join(cells) for phrase in NOT_SUBMITTED)
     [heading] = page.xpath(f"//tr[contains(@class, 'department')][@data-department='{ZVERNEN}']/th")
@@ -162,21 +162,22 @@ def test_word_excel_and_open_data_show_the_same(refused_quarter: Engine) -> None
     document = docx.Document(io.BytesIO(render_docx(report)))
     status_table = document.tables[1]
     [row] = [[collapse(c.text) for c in r.cells] for r in status_table.rows if BROKEN in r.cells[3].text]
-    assert (row[8], row[10]) == ("файл не прочитано", BROKEN_REASON)
+    assert (row[8], row[11]) == ("файл не прочитано", BROKEN_REASON)
     refused_table = document.tables[2]
     assert [collapse(c.text) for c in refused_table.rows[1].cells] == [
         "1", STRAY, "7 жовтня 2022 р., 13:30", "формат не підтримується", STRAY_REASON]
     assert "{{" not in document.element.xml and "{%" not in document.element.xml
 
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
-    status_sheet = workbook.worksheets[1]
+    status_sheet = workbook["Стан подання"]
     values = [[cell.value for cell in r] for r in status_sheet.iter_rows()]
     [row] = [r for r in values if r[3] == BROKEN]
-    assert (row[8], row[10]) == ("файл не прочитано", BROKEN_REASON)
+    assert (row[8], row[11]) == ("файл не прочитано", BROKEN_REASON)
     [stray] = [r for r in values if r[3] == STRAY]
-    assert (stray[0], stray[5], stray[8], stray[10]) == (1, dt.datetime(2022, 10, 7, 13, 30),
+    assert (stray[0], stray[5], stray[8], stray[11]) == (1, dt.datetime(2022, 10, 7, 13, 30),
                                                           "формат не підтримується", STRAY_REASON)
-    assert len(workbook.worksheets) == 3
+    # the form, the charts, the status, the annex and the lines as data
+    assert len(workbook.worksheets) == 5
 
     descriptor, files = build_package(report)
     departments = list(csv.DictReader(io.StringIO(files["departments.csv"])))

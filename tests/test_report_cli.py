@@ -55,8 +55,21 @@ def test_an_unknown_program_or_a_missing_warehouse_is_one_line_on_stderr(
     assert not missing.exists()
 
 
+def test_the_clerks_outgoing_number_and_the_registrys_signer_are_printed(
+        seed_quarter_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZVIT_DATABASE_URL", seed_quarter_url)
+    assert main(["report", "--period", "2022-Q3", "--format", "html", "--number", "12/345", "--dated", "2022-11-02",
+                 "--out", str(tmp_path)]) == 0
+    page = lxml.html.fromstring((tmp_path / "efektyvna-vlada.html").read_text(encoding="utf-8"))
+    assert " ".join(page.xpath("//div[@class='outgoing']")[0].text_content().split()) == \
+        "від 2 листопада 2022 р. № 12/345"
+    signature = " ".join(page.xpath("//section[@id='signature']")[0].text_content().split())
+    assert "Ольга КОВАЛЬЧУК" in signature and "ПОГОДЖЕНО" in signature and "Андрій МЕЛЬНИК" in signature
+
+
 @pytest.mark.parametrize("argument", [["--period", "2022-Q5"], ["--period", "2022-Q3", "--format", "html,odt"],
-                                      ["--period", "2022-Q3", "--unit", "usd"]])
+                                      ["--period", "2022-Q3", "--unit", "usd"],
+                                      ["--period", "2022-Q3", "--dated", "02.11.2022"]])
 def test_bad_arguments_are_refused_by_the_parser(argument: list[str], capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["report", *argument])

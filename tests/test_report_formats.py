@@ -118,7 +118,7 @@ def read_html(path: Path, unit: Unit) -> Shown:
 
     lines = form.xpath(f".//tr[{_has_class('line')}]")
     [total] = form.xpath(f".//tr[{_has_class('total')}]")
-    ratio_cell = total.xpath("./td[@data-field='computed_percent']")[0]
+    ratio_cell = total.xpath("./td[@data-field='percent']")[0]
     statuses = {}
     for row in page.xpath(f"//table[{_has_class('status-table')}]/tbody/tr"):
         cells = row.xpath("./td")
@@ -132,10 +132,12 @@ def read_html(path: Path, unit: Unit) -> Shown:
 
 def read_docx(path: Path, unit: Unit) -> Shown:
     document = docx.Document(str(path))
-    form, status_table, _quality = document.tables
+    form = document.tables[0]
+    [status_table] = [table for table in document.tables
+                      if len(table.columns) > 2 and table.rows[0].cells[2].text == texts()["status"]["columns"]["responsible"]]
     rows = texts()["rows"]
     lines, subtotals, total, ratio, contents = [], [], None, None, []
-    for row in form.rows[3:]:
+    for row in form.rows[2:]:
         cells = [cell.text for cell in row.cells]
         amounts = tuple(shown_number(text) for text in cells[5:8])
         if len(set(cells)) == 1:  # a department's heading spans the row
@@ -143,7 +145,8 @@ def read_docx(path: Path, unit: Unit) -> Shown:
         if cells[0] == rows["subtotal"]:
             subtotals.append(amounts)
         elif cells[0] == rows["total"]:
-            total, ratio = amounts, shown_number(cells[9])
+            total, ratio = amounts, shown_number(cells[8])
+            break  # under it: the reports not counted, with what they claim
         else:
             lines.append(amounts)
             contents.append(collapse(cells[2]))
@@ -156,7 +159,8 @@ def read_docx(path: Path, unit: Unit) -> Shown:
 
 def read_xlsx(path: Path, unit: Unit) -> Shown:
     workbook = openpyxl.load_workbook(path, data_only=True)  # cached values, as a reader without Excel sees them
-    form, status_sheet, _quality = workbook.worksheets
+    sheets = texts()["sheets"]
+    form, status_sheet = workbook[sheets["form"]], workbook[sheets["status"]]
     rows = texts()["rows"]
 
     def amounts(row: tuple[Any, ...]) -> Triple:
@@ -167,7 +171,8 @@ def read_xlsx(path: Path, unit: Unit) -> Shown:
         if row[0] == rows["subtotal"]:
             subtotals.append(amounts(row))
         elif row[0] == rows["total"]:
-            total, ratio = amounts(row), Decimal(repr(row[9])) * 100
+            total, ratio = amounts(row), Decimal(repr(row[8])) * 100
+            break  # under it: the reports not counted, with what they claim
         elif isinstance(row[6], (int, float)):
             lines.append(amounts(row))
             contents.append(collapse(row[2]))
@@ -179,7 +184,7 @@ def read_xlsx(path: Path, unit: Unit) -> Shown:
 
 
 _AMOUNT = r"\d{1,3}(?: \d{3})*,\d{1,2}"
-_ROW = re.compile(rf"({_AMOUNT})\s+({_AMOUNT})\s+({_AMOUNT})\s+(?:(\d+,\d\d %)\s+)?(\d+,\d\d %)")
+_ROW = re.compile(rf"({_AMOUNT})\s+({_AMOUNT})\s+({_AMOUNT})(?:\s+(\d+,\d\d %))?")
 
 
 def read_pdf(path: Path, unit: Unit) -> Shown:
@@ -195,7 +200,8 @@ def read_pdf(path: Path, unit: Unit) -> Shown:
         if texts()["rows"]["subtotal"] in line:
             subtotals.append(amounts)
         elif texts()["rows"]["total"] in line:
-            total, ratio = amounts, shown_number(match[5])
+            total, ratio = amounts, shown_number(match[4])
+            break  # under it: the reports not counted, with what they claim
         else:
             lines.append(amounts)
     return Shown(lines=lines, subtotals=subtotals, total=total, ratio=ratio, text=squashed(pdf_text(path)),
@@ -282,8 +288,8 @@ def test_documents_show_ukrainian_numbers_with_no_break_spaces(rendered_grn: dic
     grn = rendered_grn["html"].read_text(encoding="utf-8")
     assert "4\u00a0580\u00a0000,00" in grn and "716\u00a0337,84" in grn and "27,77\u00a0%" in grn
     thousands = rendered["html"].read_text(encoding="utf-8")
-    assert "4\u00a0580,0" in thousands and ">716,3<" in thousands and "4\u00a0580\u00a0000,00" not in thousands
-    assert "тис. грн" in thousands and "тис. грн" not in collapse(lxml.html.fromstring(grn).xpath(
+    assert "4\u00a0580,00" in thousands and ">716,34<" in thousands and "4\u00a0580\u00a0000,00" not in thousands
+    assert "тис.\u00a0грн" in thousands and "тис. грн" not in collapse(lxml.html.fromstring(grn).xpath(
         "//table[contains(@class, 'form')]/thead")[0].text_content())
 
 
@@ -334,7 +340,8 @@ def test_html_status_section_shows_files_versions_times_and_lateness(html_page: 
     assert len(rows[2].xpath(".//ul[@class='reasons']/li")) == 2
 
 
-def test_html_quality_annex_lists_every_finding_with_its_place(html_page: Any, seed_quarter_engine: Engine) -> None:
+def test_html_quality_annex_lists_every_finding_with_its_place(html_page: Any, seed_quarter_engine: Engine,
+                                                               seed_report: Any) -> None:
     rows = html_page.xpath("//table[@class='quality-table']/tbody/tr")
     with seed_quarter_engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT count(*) FROM check_result").scalar()
@@ -343,8 +350,10 @@ def test_html_quality_annex_lists_every_finding_with_its_place(html_page: Any, s
     assert len(rows) == stored
     [mismatch] = [row for row in rows if row.get("data-rule") == "ROW-PERCENT-MISMATCH"
                   and row.get("data-department") == "upravlinnia-zvernen"]
+    # the place in the words every letter uses (Finding.where)
+    [where] = {f.where for f in seed_report.findings if f.rule_code == "ROW-PERCENT-MISMATCH" and f.row == 102}
     assert [collapse(td.text_content()) for td in mismatch.xpath("./td")][1:] == [
-        REJECTED, "1", "рядок 102, стовпець 8", value, expected, collapse(message), "зауваження",
+        REJECTED, "1", collapse(where), value, expected, collapse(message), "зауваження",
         "ROW-PERCENT-MISMATCH"]
     # the glossary's words (templates/glossary.yaml)
     severities = {row.get("data-severity"): collapse(row.xpath("./td")[7].text_content()) for row in rows}
@@ -363,7 +372,7 @@ def test_html_charts_draw_bars_in_proportion_as_boxes_that_continue_over_pages(h
     assert widths[1] / widths[0] == pytest.approx(202800 / 500000, rel=1e-3)
     assert widths[2] / widths[0] == pytest.approx(2080000 / 500000, rel=1e-3)
     values = [collapse(text.text_content()) for text in charts[0].xpath(".//span[@class='value']")]
-    assert values == ["500,0", "202,8", "2 080,0", "513,5"]
+    assert values == ["500,00", "202,80", "2 080,00", "513,54"]
     assert len(charts[1].xpath(".//tr[@class='item']")) == 12  # 5 + 7 measures, sub-items added to theirs
     assert len(charts[1].xpath(".//tr[@class='heading']")) == 2
     # the legend and the scale are the table's header, repeated on every page the chart takes
@@ -386,14 +395,16 @@ def test_xlsx_keeps_numbers_as_numbers_and_totals_as_formulas_with_cached_values
     values = openpyxl.load_workbook(rendered["xlsx"], data_only=True).worksheets[0]
     total_row = next(row[0].row for row in formulas.iter_rows() if row[0].value == texts()["rows"]["total"])
     assert formulas[f"F{total_row}"].value.startswith("=SUM(")
-    assert formulas[f"J{total_row}"].value == f'=IF(N(G{total_row})=0,"",H{total_row}/G{total_row})'
+    assert formulas[f"I{total_row}"].value == f'=IF(N(G{total_row})=0,"",H{total_row}/G{total_row})'
+    # exact to the kopeck: 716 337,84 грн is 716,33784 тис. грн, shown 716,34
     assert (values[f"F{total_row}"].value, values[f"G{total_row}"].value, values[f"H{total_row}"].value) == (
         4580.0, 2580.0, 716.33784)
-    assert values[f"J{total_row}"].value == pytest.approx(716337.84 / 2580000)
-    assert formulas[f"H{total_row}"].number_format == "#,##0.0"
-    assert formulas[f"J{total_row}"].number_format == "0.00%"
+    assert values[f"I{total_row}"].value == pytest.approx(716337.84 / 2580000)
+    assert formulas[f"H{total_row}"].number_format == "#,##0.00"
+    assert formulas[f"I{total_row}"].number_format == "0.00%"
     first_line = int(formulas.freeze_panes[1:]) + 1  # under the frozen header, after the department's heading
     assert formulas[f"G{first_line}"].data_type == "n" and formulas[f"G{first_line}"].value == 4.0
+    # the department's own percent, as it reported it
     assert formulas[f"I{first_line}"].value == 1.0 and formulas[f"I{first_line}"].number_format == "0.00%"
     assert formulas.freeze_panes == f"A{first_line - 1}"
     # the subtotals add up exactly the department's rows
@@ -402,35 +413,34 @@ def test_xlsx_keeps_numbers_as_numbers_and_totals_as_formulas_with_cached_values
     assert formulas[f"F{total_row}"].value == f"=SUM(F{subtotal_rows[0]},F{subtotal_rows[1]})"
 
 
-def test_xlsx_merges_the_heading_the_departments_and_each_measure_over_its_sub_items(
-        rendered: dict[str, Path]) -> None:
+def test_xlsx_merges_the_departments_and_each_measure_over_its_sub_items(rendered: dict[str, Path]) -> None:
     form = openpyxl.load_workbook(rendered["xlsx"]).worksheets[0]
     ranges = form.merged_cells.ranges
-    header = int(form.freeze_panes[1:]) - 3
-    assert {str(r) for r in ranges} >= {f"A{header}:A{header + 1}", f"H{header}:H{header + 1}",
-                                        f"I{header}:J{header}", f"K{header}:K{header + 1}",
-                                        f"I{header + 2}:J{header + 2}", f"A{header + 3}:K{header + 3}"}
+    header = int(form.freeze_panes[1:]) - 2
+    assert [form.cell(header + 1, column).value for column in range(1, 11)] == list(range(1, 11))
+    assert f"A{header + 2}:J{header + 2}" in {str(r) for r in ranges}
     # measures 3 (two sub-items) and 6 (one): number and task span the measure's rows
     for column in (1, 2):
         spans = sorted((r.min_row, r.max_row) for r in ranges
-                       if r.min_col == r.max_col == column and r.min_row > header + 2)
+                       if r.min_col == r.max_col == column and r.min_row > header + 1)
         assert [last - first + 1 for first, last in spans] == [3, 2]
     assert all(a is b or a.isdisjoint(b) for a in ranges for b in ranges)  # no range overlaps another
-    assert form[f"A{header + 3}"].fill.fgColor.rgb.endswith("E7EBF0") and form[f"A{header + 3}"].font.b
+    assert form[f"A{header + 2}"].fill.fgColor.rgb.endswith("E7EBF0") and form[f"A{header + 2}"].font.b
 
 
 def test_xlsx_in_hryvnias_has_kopecks_and_typed_status_cells(rendered_grn: dict[str, Path]) -> None:
     workbook = openpyxl.load_workbook(rendered_grn["xlsx"], data_only=True)
-    form, status, quality = workbook.worksheets
-    assert [sheet.title for sheet in workbook.worksheets] == ["Звіт", "Стан подання", "Якість даних"]
+    form, _charts, status, quality, _data = workbook.worksheets
+    assert [sheet.title for sheet in workbook.worksheets] == ["Звіт", "Діаграми", "Стан подання",
+                                                              "Додаток. Якість даних", "Дані (копійки, коди)"]
     total_row = next(row[0].row for row in form.iter_rows() if row[0].value == texts()["rows"]["total"])
     assert form[f"H{total_row}"].value == 716337.84 and form[f"H{total_row}"].number_format == "#,##0.00"
-    assert status.freeze_panes == "A2" and quality.freeze_panes == "A2"
+    assert status.freeze_panes == "A2" and quality.freeze_panes == "A5"
     rejected = next(row for row in status.iter_rows(min_row=2) if row[1].value == REJECTED)
     assert rejected[8].value == "відхилено" and rejected[4].value == 1 and rejected[9].value == 0
     assert rejected[5].value.isoformat() == "2022-10-10T16:45:00" and rejected[6].value.date().isoformat() == \
         "2022-10-10"
-    assert quality.max_row - 1 == len(list(quality.iter_rows(min_row=2)))
+    assert quality.max_row - 4 == len(list(quality.iter_rows(min_row=5)))
 
 
 # --- DOCX --------------------------------------------------------------------------------------------------------
@@ -438,13 +448,13 @@ def test_xlsx_in_hryvnias_has_kopecks_and_typed_status_cells(rendered_grn: dict[
 def test_docx_is_the_edited_template_with_merged_measure_cells_and_repeated_headers(
         rendered: dict[str, Path]) -> None:
     document = docx.Document(str(rendered["docx"]))
-    assert document.paragraphs[0].text.startswith("Зведений звіт про результати виконання")
-    assert document.core_properties.title == document.paragraphs[0].text
+    assert document.paragraphs[1].text.startswith("Зведений звіт про результати виконання")
+    assert document.core_properties.title == document.paragraphs[1].text
     section = document.sections[0]
     assert section.page_width > section.page_height  # landscape
     form = document.tables[0]
     header_rows = form._tbl.xpath("./w:tr[w:trPr/w:tblHeader]")
-    assert len(header_rows) == 3
+    assert len(header_rows) == 2
     body = form._tbl.xpath("./w:tr[not(w:trPr/w:tblHeader)]")
     continued = [row for row in body if row.xpath("./w:tc/w:tcPr/w:vMerge[@w:val='continue']")]
     # the sub-items of measures 3 (two) and 6 (one): their number and task cells continue the measure's

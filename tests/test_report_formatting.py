@@ -23,8 +23,9 @@ NBSP = "\u00a0"
 def test_amounts_are_grouped_with_no_break_spaces_and_a_decimal_comma() -> None:
     assert amount(Decimal("2080000"), HRYVNIAS) == f"2{NBSP}080{NBSP}000,00"
     assert amount(Decimal("716337.84"), HRYVNIAS) == f"716{NBSP}337,84"
-    assert amount(Decimal("716337.84"), THOUSANDS) == "716,3"
-    assert amount(Decimal("4580000"), THOUSANDS) == f"4{NBSP}580,0"
+    # тис. грн with two decimals, as departments report them: 716 337,84 грн is 716,34, not 716,3
+    assert amount(Decimal("716337.84"), THOUSANDS) == "716,34"
+    assert amount(Decimal("4580000"), THOUSANDS) == f"4{NBSP}580,00"
     assert amount(None, THOUSANDS) == ""
     assert amount(Decimal("-1234.5"), HRYVNIAS) == f"-1{NBSP}234,50"
 
@@ -38,10 +39,11 @@ def test_money_is_rounded_half_up(value: str, places: int, shown: str) -> None:
     assert number(Decimal(value), places) == shown
 
 
-def test_thousands_round_half_up_to_one_decimal() -> None:
-    assert amount(Decimal("250.00"), THOUSANDS) == "0,3"   # half even would give 0,2
-    assert amount(Decimal("35933.84"), THOUSANDS) == "35,9"
-    assert amount(Decimal("208804.00"), THOUSANDS) == "208,8"
+def test_thousands_round_half_up_to_two_decimals() -> None:
+    assert amount(Decimal("125.00"), THOUSANDS) == "0,13"   # half even would give 0,12
+    assert amount(Decimal("35933.84"), THOUSANDS) == "35,93"
+    assert amount(Decimal("208804.00"), THOUSANDS) == "208,80"
+    assert amount(Decimal("2675.00"), THOUSANDS) == "2,68"
 
 
 @given(st.decimals(min_value=-10**11, max_value=10**11, places=4, allow_nan=False, allow_infinity=False))
@@ -86,7 +88,7 @@ def test_statuses_and_severities_have_ukrainian_labels_and_unknown_ones_are_kept
 def test_the_report_filters_are_registered_in_the_shared_environment() -> None:
     template = environment().from_string("{{ v|amount(unit) }} {{ p|ratio }} {{ d|uk_date }}")
     assert template.render(v=Decimal("716337.84"), unit=THOUSANDS, p=Decimal("27.77"), d=date(2022, 9, 2)) == (
-        f"716,3 27,77{NBSP}% 2 вересня 2022{NBSP}р.")
+        f"716,34 27,77{NBSP}% 2 вересня 2022{NBSP}р.")
 
 
 @given(st.decimals(min_value=Decimal("-1e13"), max_value=Decimal("1e13"), places=5), st.sampled_from([0, 1, 2]))
@@ -108,7 +110,7 @@ def test_chart_bars_are_proportional_on_a_round_scale() -> None:
     assert shares == pytest.approx([100 * 500 / 2500, 100 * 202.8 / 2500, 100 * 2080 / 2500,
                                     100 * 513.53784 / 2500], abs=0.001)
     assert [tick.share for tick in chart.ticks] == [0, 20, 40, 60, 80, 100]
-    assert [bar.value for row in chart.rows for bar in row.bars] == ["500,0", "202,8", f"2{NBSP}080,0", "513,5"]
+    assert [bar.value for row in chart.rows for bar in row.bars] == ["500,00", "202,80", f"2{NBSP}080,00", "513,54"]
 
 
 def test_a_chart_without_amounts_is_not_drawn_and_long_labels_are_cut() -> None:

@@ -209,8 +209,9 @@ def test_amounts_percentages_and_dates_are_never_split_across_lines(seed_pdf: by
 def test_the_form_shows_each_department_its_subtotal_and_the_program_total(seed_pdf: bytes) -> None:
     text = plain(pdf_text(seed_pdf))
     assert "1. відділ організаційного забезпечення депутатської діяльності" in text
-    assert "Разом за виконавцем 2 500 000,00 500 000,00 202 800,00 40,56 %" in text
-    assert "Разом за виконавцем 2 080 000,00 2 080 000,00 513 537,84 24,69 % 24,69 %" in text
+    # column 9: the percent of the department's own «Всього» row (the first department's report has none)
+    assert "Разом за виконавцем 2 500 000,00 500 000,00 202 800,00 2." in text
+    assert "Разом за виконавцем 2 080 000,00 2 080 000,00 513 537,84 24,69 % 3." in text
     assert "Усього за Програмою 4 580 000,00 2 580 000,00 716 337,84 27,77 %" in text
     assert f"3. управління звернень та діловодства — дані не враховано: {status_label('rejected')}" in text
 
@@ -218,7 +219,9 @@ def test_the_form_shows_each_department_its_subtotal_and_the_program_total(seed_
 def test_the_charts_status_signature_and_annex_follow_the_form(seed_pdf: bytes) -> None:
     text = squashed(pdf_text(seed_pdf))
     words = texts()
-    order = [squashed(words["sections"][name]) for name in ("form", "charts", "status", "signature", "quality")]
+    annex = words["signature"]["annex_to"].format(period="за 9 місяців 2022 року")
+    order = [squashed(heading) for heading in (words["sections"]["form"], words["sections"]["charts"],
+                                                words["sections"]["status"], words["signature"]["approved"], annex)]
     assert [text.index(heading) for heading in order] == sorted(text.index(heading) for heading in order)
     charts = text[text.index(order[1]):text.index(order[2])]
     assert squashed(words["charts"]["annual"]) in charts and squashed(words["charts"]["financed"]) in charts

@@ -17,7 +17,8 @@ NBSP = "\u00a0"
 
 @dataclass(frozen=True)
 class Unit:
-    """How amounts are shown: thousands of hryvnias with one decimal (the official form) or hryvnias."""
+    """How amounts are shown: thousands of hryvnias with two decimals, as departments report them (the official
+    form), or hryvnias with kopecks."""
 
     code: str
     divisor: Decimal
@@ -28,7 +29,7 @@ class Unit:
         return value / self.divisor
 
 
-THOUSANDS = Unit("thousands", Decimal(1000), 1)
+THOUSANDS = Unit("thousands", Decimal(1000), 2)
 HRYVNIAS = Unit("grn", Decimal(1), 2)
 UNITS: dict[str, Unit] = {unit.code: unit for unit in (THOUSANDS, HRYVNIAS)}
 
@@ -60,7 +61,7 @@ def _symbols() -> tuple[str, str, str]:
 
 
 def amount(value: Decimal | None, unit: Unit = THOUSANDS) -> str:
-    """An amount in hryvnias shown in `unit`: «716,3» (тис. грн) or «716 337,84» (грн)."""
+    """An amount in hryvnias shown in `unit`: «716,34» (тис. грн) or «716 337,84» (грн)."""
     return "" if value is None else number(unit.scale(value), unit.places)
 
 

@@ -89,14 +89,18 @@ def verdict_rows(summary: QuarterSummary) -> list[dict[str, Any]]:
 def render_reports(engine: Engine, period: str, out_dir: Path, *, settings: Settings) -> dict[str, Path]:
     """Write the consolidated report of every program running in the period, in every format (PDF included,
     whatever its size: Typst prints a 3,000-line program in seconds)."""
+    from zvit.registry import load_registry
     from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
     from zvit.report.write import write_report
 
     written: dict[str, Path] = {}
     programs = report_programs(engine, period)
+    # who signs and approves each report
+    registry = load_registry(settings.registry_dir) if programs else None
     for program in programs:
-        report = gather_report(engine, program=program, period=period, timezone=settings.timezone)
+        report = gather_report(engine, program=program, period=period, timezone=settings.timezone,
+                               registry=registry)
         paths = write_report(report, out_dir, FORMATS)
         # One program is the usual case: key by format; several programs get program-prefixed keys.
         written.update(paths if len(programs) == 1 else {f"{program}.{fmt}": p for fmt, p in paths.items()})

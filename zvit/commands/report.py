@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,9 +31,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="output folder (default: ZVIT_REPORTS_DIR/<period>, reports/<period>/ unless set)")
     parser.add_argument("--unit", choices=UNIT_CHOICES, default="thousands",
-                        help="amounts in the documents: thousands of hryvnias with one decimal as in the official "
+                        help="amounts in the documents: thousands of hryvnias with two decimals as in the official "
                              "form (default), or grn with kopecks; the open data is always in hryvnias")
+    parser.add_argument("--number", default=None, metavar="TEXT",
+                        help="the outgoing registration number the clerk gave the report (default: a blank line)")
+    parser.add_argument("--dated", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date of that registration (default: a blank line)")
     parser.set_defaults(func=run)
+
+
+def iso_date(text: str) -> date:
+    """Parse --dated 2022-11-02."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: expected YYYY-MM-DD") from None
 
 
 def format_list(text: str) -> tuple[str, ...]:
@@ -50,12 +63,17 @@ def run(args: argparse.Namespace) -> int:
     """Gather each program's report from the warehouse and write every requested format."""
     # Heavy imports here, not at the top: every `zvit` start imports this module.
     from zvit.formatting import UNITS, amount, ratio
+    from zvit.registry import load_registry
     from zvit.report.gather import gather_report, report_programs
+    from zvit.report.model import Outgoing
     from zvit.report.write import write_report
     from zvit.settings import Settings
     from zvit.warehouse import make_engine
 
     settings = Settings.load()
+    # who signs and approves each report
+    registry = load_registry(settings.registry_dir)
+    outgoing = Outgoing(number=args.number, date=args.dated)
     engine = make_engine(settings.database_url)
     try:
         _require_warehouse(engine)
@@ -65,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         out_dir = args.out if args.out is not None else settings.reports_dir / args.period
         unit = UNITS[args.unit]
         for program in programs:
-            report = gather_report(engine, program=program, period=args.period, timezone=settings.timezone)
+            report = gather_report(engine, program=program, period=args.period, timezone=settings.timezone,
+                                   registry=registry, outgoing=outgoing)
             written = write_report(report, out_dir, args.formats, unit=unit)
             counted = len(report.counted_sections)
             print(f"{program} {args.period}: {counted} of {len(report.statuses)} departments counted, "

@@ -74,6 +74,8 @@ class ProgramEntry(_Entry):
     first_year: Year
     last_year: Year
     approved_by: DecisionRef
+    #: the body the consolidated report comes from, named as the document's author: «Житомирська міська рада»
+    issuer: Text | None = None
     #: who signs the consolidated report (the responsible executor's head) and who approves it («ПОГОДЖЕНО»)
     signer: Person | None = None
     approver: Person | None = None

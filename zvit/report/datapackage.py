@@ -56,6 +56,10 @@ def _line_columns(report: ConsolidatedReport) -> list[Column]:
         Column("reported_percent", "number", lambda r: r[1].reported_percent),
         Column("computed_percent", "number", lambda r: r[1].amounts.ratio),
         Column("info", "string", lambda r: r[1].info),
+        # where the line is in the department's file: the file, its table (Word) or sheet (Excel) and row
+        Column("source_file", "string", lambda r: r[0].source_file),
+        Column("source_part", "string", lambda r: r[1].source_part),
+        Column("source_row", "integer", lambda r: r[1].source_row),
     ]
 
 
@@ -75,6 +79,7 @@ def _department_columns(report: ConsolidatedReport) -> list[Column]:
         Column("received_at", "datetime", lambda s: s.received_at),
         Column("is_late", "boolean", lambda s: s.is_late),
         Column("line_count", "integer", lambda s: s.line_count, required=True),
+        Column("signed_by", "string", lambda s: s.signed_by),
         Column("reasons", "string", lambda s: "\n".join(s.reasons) or None),
     ]
 
@@ -84,19 +89,21 @@ def _finding_columns(report: ConsolidatedReport) -> list[Column]:
     return [
         Column("program_code", "string", lambda _: program, required=True),
         Column("period_code", "string", lambda _: period, required=True),
-        Column("department_code", "string", lambda f: f.department_code),
-        Column("department_name", "string", lambda f: f.department_name, required=True),
-        Column("measure", "string", lambda f: f.measure),
-        Column("sub_item", "integer", lambda f: f.sub_item),
-        Column("source_part", "string", lambda f: f.part),
-        Column("row", "integer", lambda f: f.row),
-        Column("column", "string", lambda f: f.column),
-        Column("value", "string", lambda f: f.value),
-        Column("expected", "string", lambda f: f.expected),
-        Column("severity", "string", lambda f: f.severity, required=True),
-        Column("rule_code", "string", lambda f: f.rule_code, required=True),
-        Column("origin", "string", lambda f: f.origin, required=True),
-        Column("message", "string", lambda f: f.message, required=True),
+        Column("annex_number", "integer", lambda f: f[0], required=True),
+        Column("department_code", "string", lambda f: f[1].department_code),
+        Column("department_name", "string", lambda f: f[1].department_name, required=True),
+        Column("measure", "string", lambda f: f[1].measure),
+        Column("sub_item", "integer", lambda f: f[1].sub_item),
+        Column("source_part", "string", lambda f: f[1].part),
+        Column("where", "string", lambda f: f[1].where or None),
+        Column("row", "integer", lambda f: f[1].row),
+        Column("column", "string", lambda f: f[1].column),
+        Column("value", "string", lambda f: f[1].value),
+        Column("expected", "string", lambda f: f[1].expected),
+        Column("severity", "string", lambda f: f[1].severity, required=True),
+        Column("rule_code", "string", lambda f: f[1].rule_code, required=True),
+        Column("origin", "string", lambda f: f[1].origin, required=True),
+        Column("message", "string", lambda f: f[1].message, required=True),
     ]
 
 
@@ -105,15 +112,18 @@ def _total_columns(report: ConsolidatedReport) -> list[Column]:
     return [
         Column("program_code", "string", lambda _: program, required=True),
         Column("period_code", "string", lambda _: period, required=True),
-        Column("level", "string", lambda t: t[0], required=True, constraints={"enum": ["department", "program"]}),
+        Column("level", "string", lambda t: t[0], required=True,
+               constraints={"enum": ["department", "program", "not_counted"]}),
         Column("department_code", "string", lambda t: t[1].department_code if t[1] else None),
         Column("department_name", "string", lambda t: t[1].department_name if t[1] else None),
         Column("line_count", "integer", lambda t: len(t[1].lines) if t[1] else len(report.lines), required=True),
         Column("planned", "number", lambda t: t[2].planned),
         Column("annual", "number", lambda t: t[2].annual),
         Column("financed", "number", lambda t: t[2].financed),
-        Column("computed_percent", "number", lambda t: t[2].ratio),
-        Column("reported_percent", "number", lambda t: t[1].reported_percent if t[1] else None),
+        # a report not counted shows its own percent (reported), as it claims it
+        Column("computed_percent", "number", lambda t: t[2].ratio if t[0] != "not_counted" else None),
+        Column("reported_percent", "number",
+               lambda t: t[2].ratio if t[0] == "not_counted" else t[1].reported_percent if t[1] else None),
     ]
 
 
@@ -176,9 +186,10 @@ def build_package(report: ConsolidatedReport) -> tuple[dict[str, Any], dict[str,
     lines: list[tuple[Section, Line]] = [(section, line) for section in report.counted_sections
                                          for line in section.lines]
     statuses: tuple[DepartmentStatus, ...] = report.statuses
-    findings: tuple[AnnexFinding, ...] = report.findings
+    findings: list[tuple[int, AnnexFinding]] = list(enumerate(report.findings, start=1))
     totals = [*(("department", section, section.totals) for section in report.counted_sections),
-              ("program", None, report.total)]
+              ("program", None, report.total),
+              *(("not_counted", section, section.claimed) for section in report.uncounted_claims)]
     tables: dict[str, tuple[list[Column], Sequence[Any]]] = {
         "lines": (_line_columns(report), lines),
         "totals": (_total_columns(report), totals),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,16 @@ from typing import Any
 from zvit.formatting import THOUSANDS, Unit, amount, ratio, uk_datetime
 from zvit.report import present
 from zvit.report.atomic import write_atomic
-from zvit.report.model import Amounts, ConsolidatedReport, Section
-from zvit.report.texts import column_heading, texts, title
+from zvit.report.html import FORM_COLUMNS
+from zvit.report.model import Amounts, ConsolidatedReport, Line, Section
+from zvit.report.texts import column_heading, mark_text, texts, title
 
-_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
-            "reported_percent", "computed_percent", "info")
 #: status and finding cells that hold text from submissions (may span lines)
-_MULTILINE = {"department", "file", "reasons", "cell", "value", "expected", "message", "reason"}
+_MULTILINE = {"department", "file", "reasons", "cell", "value", "expected", "message", "reason", "signed_by"}
+#: the width of a chart's picture: the text width of an A4 landscape page
+_CHART_WIDTH_MM = 270
+#: the language of the document's properties, as the template's styles set it
+LANGUAGE = "uk-UA"
 
 
 def _listing(text: str | None) -> Any:
@@ -26,21 +30,27 @@ def _listing(text: str | None) -> Any:
     return Listing(text or "")
 
 
-def _amounts(amounts: Amounts, unit: Unit, reported_percent: Decimal | None = None) -> dict[str, str]:
+def _mark(numbers: tuple[int, ...]) -> Any:
+    """The reference to the annex on its own line under the value, or nothing."""
+    return _listing("\n" + mark_text(numbers) if numbers else "")
+
+
+def _amounts(amounts: Amounts, unit: Unit, percent: Decimal | None) -> dict[str, str]:
     return {"planned": amount(amounts.planned, unit), "annual": amount(amounts.annual, unit),
-            "financed": amount(amounts.financed, unit), "reported_percent": ratio(reported_percent),
-            "computed_percent": ratio(amounts.ratio)}
+            "financed": amount(amounts.financed, unit), "percent": ratio(percent)}
+
+
+def _line(line: Line, unit: Unit) -> dict[str, Any]:
+    return {"content": _listing(line.content), "content_mark": _mark(line.other_marks), "term": _listing(line.term),
+            "executors": _listing(line.executors), "info": _listing(line.info),
+            "percent_mark": _mark(line.percent_marks), **_amounts(line.amounts, unit, line.reported_percent)}
 
 
 def _section(section: Section, unit: Unit) -> dict[str, Any]:
     return {
         "heading": _listing(present.section_heading(section)),
-        "measures": [{
-            "number": _listing(measure.number), "task": _listing(measure.task),
-            "lines": [{"content": _listing(line.content), "term": _listing(line.term),
-                       "executors": _listing(line.executors), "info": _listing(line.info),
-                       **_amounts(line.amounts, unit, line.reported_percent)} for line in measure.lines],
-        } for measure in section.measures],
+        "measures": [{"number": _listing(measure.number), "task": _listing(measure.task),
+                      "lines": [_line(line, unit) for line in measure.lines]} for measure in section.measures],
         "subtotal": _amounts(section.totals, unit, section.reported_percent) if section.totals else None,
     }
 
@@ -52,20 +62,30 @@ def _rows(items: list[dict[str, str]]) -> list[dict[str, Any]]:
 
 
 def docx_context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
-    """Everything the Word template shows, as display text with the numbers formatted for `unit`."""
+    """Everything the Word template shows, as display text with the numbers formatted for `unit` (the charts'
+    pictures are added by `render_docx`)."""
     words = texts()
+    number, dated = present.outgoing(report)
     return {
         "t": words, "title": title(report.program.title, report.period), "full_title": report.program.full_title or "",
+        "outgoing": f"{dated}    {number}",
         "passport": [{"label": label, "value": value} for label, value in present.passport(report)],
         "coverage": present.coverage(report),
-        "columns": {name: column_heading(name, unit.code) for name in _COLUMNS},
+        "columns": {name: column_heading(name, unit.code) for name in FORM_COLUMNS},
         "sections": [_section(section, unit) for section in report.sections],
-        "total": _amounts(report.total, unit),
-        "unit_note": f"{words['notes'][unit.code]} {words['notes']['ratio']}",
+        "total": _amounts(report.total, unit, report.total.ratio),
+        "claimed": [{"label": present.claimed_label(section), "info": words["rows"]["claimed_info"],
+                     **_amounts(section.claimed, unit, section.claimed.ratio)}
+                    for section in report.uncounted_claims if section.claimed is not None],
+        "unit_note": f"{words['notes'][unit.code]} {words['notes']['ratio']} {words['notes']['marks']}",
+        "charts": [],
         "status_columns": {"number": words["columns"]["number"], **words["status"]["columns"]},
         "statuses": _rows([present.status_fields(status) for status in report.statuses]),
         "refused_columns": {"number": words["columns"]["number"], **words["refused"]["columns"]},
         "refused": _rows([present.refused_fields(refused) for refused in report.refused]),
+        "annex_line": present.annex_line(report),
+        "sign": present.signature(report),
+        "annex_heading": _listing("\n".join(present.annex_heading(report))),
         "quality_columns": {"number": words["columns"]["number"], **words["quality"]["columns"]},
         "findings": _rows([present.finding_fields(finding) for finding in report.findings]),
         "prepared": words["notes"]["prepared"].format(date=uk_datetime(report.prepared_at)),
@@ -74,16 +94,39 @@ def docx_context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
 
 def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template: Path | None = None) -> bytes:
     """The report's .docx bytes, rendered from the Word template with autoescaping on."""
-    from docxtpl import DocxTemplate
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
 
+    from zvit.report.chart_images import chart_pictures
     from zvit.report.docx_template import TEMPLATE_PATH
 
     document = DocxTemplate(template or TEMPLATE_PATH)
+    context = docx_context(report, unit)
+    cut = texts()["charts"]["cut"]
+    context["charts"] = [{"title": made.title,
+                          "images": [InlineImage(document, io.BytesIO(png), width=Mm(_CHART_WIDTH_MM))
+                                     for png in made.pictures],
+                          "note": cut.format(shown=made.shown_rows, total=made.total_rows) if made.cut else ""}
+                         for made in chart_pictures(report, unit)]
     # docxtpl's own Jinja environment, autoescaped: the shared one must keep its settings for HTML and text
-    document.render(docx_context(report, unit), autoescape=True)
+    document.render(context, autoescape=True)
+    _properties(document.docx, report, context["title"])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _properties(document: Any, report: ConsolidatedReport, document_title: str) -> None:
+    """Who made the document and when, in what language: what Word shows under File > Info."""
+    properties = document.core_properties
+    author = report.signatures.issuer or "; ".join(report.responsible_executors)
+    properties.title, properties.author, properties.last_modified_by = document_title, author, author
+    properties.language, properties.subject = LANGUAGE, report.program.full_title or report.program.title
+    properties.keywords = f"{report.program.code}, {report.period.code}"
+    properties.comments = ""
+    # python-docx writes the time as it is, marked UTC
+    properties.created = properties.modified = report.prepared_at.astimezone(UTC).replace(tzinfo=None)
+    properties.revision = 1
 
 
 def write_docx(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -22,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from zvit.report.atomic import write_atomic
@@ -30,11 +31,14 @@ from zvit.templating import TEMPLATES_DIR
 
 TEMPLATE_PATH = TEMPLATES_DIR / "report" / "consolidated.docx"
 FONT = "Times New Roman"
-#: widths of the form's 11 columns (10 numbered, the 9th split in two), in millimetres: 273 mm of A4 landscape
-FORM_WIDTHS = (9, 27, 39, 17, 24, 20, 20, 23, 19, 19, 56)
-STATUS_WIDTHS = (8, 45, 22, 32, 14, 26, 22, 20, 22, 16, 46)
-QUALITY_WIDTHS = (8, 40, 16, 30, 28, 22, 85, 22, 22)
+#: the language Word checks the spelling of (and hyphenates) every paragraph in
+LANGUAGE = "uk-UA"
+#: widths of the form's 10 columns, in millimetres: 273 mm of A4 landscape
+FORM_WIDTHS = (9, 28, 44, 17, 24, 21, 21, 22, 21, 66)
+STATUS_WIDTHS = (8, 36, 17, 30, 12, 23, 21, 19, 21, 14, 26, 46)
+QUALITY_WIDTHS = (8, 38, 14, 36, 26, 26, 87, 22, 16)
 REFUSED_WIDTHS = (8, 80, 36, 40, 109)
+SIGNATURE_WIDTHS = (130, 60, 83)
 #: a fixed timestamp for every member of the .docx zip, so that regenerating gives the same bytes
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -44,9 +48,14 @@ def build_template() -> docx.document.Document:
     document = docx.Document()
     _page_setup(document)
     _styles(document)
-    document.core_properties.title = "{{ title }}"
-    document.core_properties.author = "zvit"
-    _paragraph(document, "{{ title }}", style="Title Line")
+    _footer(document)
+    properties = document.core_properties
+    properties.title, properties.author, properties.language = "{{ title }}", "", LANGUAGE
+    properties.comments = properties.subject = properties.keywords = properties.last_modified_by = ""
+    properties.created = properties.modified = datetime(2000, 1, 1, tzinfo=UTC)
+    properties.revision = 1
+    _paragraph(document, "{{ outgoing }}")
+    _paragraph(document, "{{ title }}", style="Title Line").paragraph_format.space_before = Pt(6)
     _paragraph(document, "{{ full_title }}", style="Centered")
     _paragraph(document, "{%p for item in passport %}")
     passport = document.add_paragraph(style="Normal")
@@ -57,6 +66,19 @@ def build_template() -> docx.document.Document:
     _paragraph(document, "{{ t.sections.form }}", style="Section")
     _form_table(document)
     _paragraph(document, "{{ unit_note }}", style="Note")
+    _paragraph(document, "{{ t.sections.charts }}", style="Section")
+    _paragraph(document, "{%p for chart in charts %}")
+    _paragraph(document, "{{ chart.title }}", style="Subsection")
+    _paragraph(document, "{%p for image in chart.images %}")
+    _paragraph(document, "{{ image }}", style="Centered")
+    _paragraph(document, "{%p endfor %}")
+    _paragraph(document, "{%p if chart.note %}")
+    _paragraph(document, "{{ chart.note }}", style="Note")
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p endfor %}")
+    _paragraph(document, "{%p if not charts %}")
+    _paragraph(document, "{{ t.charts.empty }}", style="Note")
+    _paragraph(document, "{%p endif %}")
     _paragraph(document, "{{ t.sections.status }}", style="Section")
     _status_table(document)
     # the refused files no department could be told from: only when there are some
@@ -65,13 +87,12 @@ def build_template() -> docx.document.Document:
     _paragraph(document, "{{ t.refused.note }}", style="Note")
     _refused_table(document)
     _paragraph(document, "{%p endif %}")
-    signature = document.add_paragraph(style="Normal")
-    signature.paragraph_format.space_before = Pt(18)
-    signature.add_run("{{ t.sections.signature }}\t______________________\t______________________________")
-    _paragraph(document, "{{ t.sections.signature_hint }}", style="Note").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _signature(document)
     _paragraph(document, "{{ prepared }}", style="Note")
-    heading = _paragraph(document, "{{ t.sections.quality }}", style="Section")
+    # the annex on its own sheets: its heading top right, then its title
+    heading = _paragraph(document, "{{ annex_heading }}", style="Annex Heading")
     heading.paragraph_format.page_break_before = True
+    _paragraph(document, "{{ t.sections.quality }}", style="Title Line")
     _paragraph(document, "{%p if findings %}")
     _quality_table(document)
     _paragraph(document, "{%p else %}")
@@ -91,8 +112,17 @@ def template_bytes() -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            target.writestr(member, source.read(info))
+            target.writestr(member, _ukrainian(info.filename, source.read(info)))
     return output.getvalue()
+
+
+def _ukrainian(name: str, data: bytes) -> bytes:
+    """python-docx's own parts, made Ukrainian: the older styles part Word 2007 reads and the theme's language."""
+    if name in ("word/stylesWithEffects.xml", "word/settings.xml"):
+        english = b'w:val="en-US"'
+        return data.replace(b'w:eastAsia="en-US"', b'w:eastAsia="' + LANGUAGE.encode() + b'"').replace(
+            english, b'w:val="' + LANGUAGE.encode() + b'"')
+    return data
 
 
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
@@ -116,7 +146,19 @@ def _styles(document: docx.document.Document) -> None:
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), FONT)
+    # Word checks spelling in the language of each run: Ukrainian everywhere, so no word is marked misspelled
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for element in (run_defaults, normal.element.get_or_add_rPr()):
+        language = OxmlElement("w:lang")
+        language.set(qn("w:val"), LANGUAGE)
+        language.set(qn("w:eastAsia"), LANGUAGE)
+        language.set(qn("w:bidi"), "ar-SA")
+        for old in element.findall(qn("w:lang")):
+            element.remove(old)
+        element.append(language)
     _style(document, "Title Line", size=14, bold=True, center=True)
+    _style(document, "Annex Heading", size=11).paragraph_format.left_indent = Mm(175)
     _style(document, "Centered", size=11, center=True)
     _style(document, "Section", size=12, bold=True, before=10, keep_with_next=True)
     _style(document, "Subsection", size=11, bold=True, before=8, keep_with_next=True)
@@ -186,45 +228,57 @@ def _merge(row: _Row, first: int, last: int, text: str, style: str) -> None:
 
 
 def _form_table(document: docx.document.Document) -> None:
-    table = _new_table(document, 15, FORM_WIDTHS)
+    table = _new_table(document, 17, FORM_WIDTHS)
     rows = table.rows
-    fields = ("number", "task", "content", "term", "executors", "planned", "annual", "financed")
-    for index, name in enumerate(fields):
-        merged = rows[0].cells[index].merge(rows[1].cells[index])
-        merged.paragraphs[0].text = f"{{{{ columns.{name} }}}}"
-        merged.paragraphs[0].style = "Table Heading"
-    _merge(rows[0], 8, 9, "{{ columns.percent }}", "Table Heading")
-    for index, name in ((8, "reported_percent"), (9, "computed_percent")):
-        # only these two: the other cells of this row continue the vertical merges above
-        rows[1].cells[index].paragraphs[0].text = f"{{{{ columns.{name} }}}}"
-        rows[1].cells[index].paragraphs[0].style = "Table Heading"
-    info = rows[0].cells[10].merge(rows[1].cells[10])
-    info.paragraphs[0].text, info.paragraphs[0].style = "{{ columns.info }}", "Table Heading"
-    _fill(rows[2], [str(n) for n in range(1, 9)] + ["9", "", "10"], "Table Heading")
-    _merge(rows[2], 8, 9, "9", "Table Heading")
-    for row in rows[:3]:
+    fields = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent", "info")
+    _fill(rows[0], [f"{{{{ columns.{name} }}}}" for name in fields], "Table Heading")
+    _fill(rows[1], [str(n) for n in range(1, 11)], "Table Heading")
+    for row in rows[:2]:
         _repeat_header(row)
-    _tag_row(rows[3], "{%tr for section in sections %}")
-    _merge(rows[4], 0, 10, "{{ section.heading }}", "Table Text")
-    rows[4].cells[0].paragraphs[0].runs[0].bold = True
-    _tag_row(rows[5], "{%tr for measure in section.measures %}")
-    _tag_row(rows[6], "{%tr for line in measure.lines %}")
+    _tag_row(rows[2], "{%tr for section in sections %}")
+    _merge(rows[3], 0, 9, "{{ section.heading }}", "Table Text")
+    rows[3].cells[0].paragraphs[0].runs[0].bold = True
+    _tag_row(rows[4], "{%tr for measure in section.measures %}")
+    _tag_row(rows[5], "{%tr for line in measure.lines %}")
     line = ["{% vm %}{{ measure.number }}", "{% vm %}{{ measure.task }}", "{{ line.content }}", "{{ line.term }}",
             "{{ line.executors }}", "{{ line.planned }}", "{{ line.annual }}", "{{ line.financed }}",
-            "{{ line.reported_percent }}", "{{ line.computed_percent }}", "{{ line.info }}"]
-    _fill(rows[7], line, numbers=range(5, 10))
+            "{{ line.percent }}", "{{ line.info }}"]
+    _fill(rows[6], line, numbers=range(5, 9))
+    # the reference to the annex: small italics after the content and after the percent
+    _mark(rows[6].cells[2], "{{ line.content_mark }}")
+    _mark(rows[6].cells[8], "{{ line.percent_mark }}")
+    # a row of the measure is never split over pages (Word repeats no merged cell on the next page)
+    _keep_row(rows[6])
+    _tag_row(rows[7], "{%tr endfor %}")
     _tag_row(rows[8], "{%tr endfor %}")
-    _tag_row(rows[9], "{%tr endfor %}")
-    _tag_row(rows[10], "{%tr if section.subtotal %}")
-    _total_row(rows[11], "{{ t.rows.subtotal }}", "section.subtotal")
-    _tag_row(rows[12], "{%tr endif %}")
-    _tag_row(rows[13], "{%tr endfor %}")
-    _total_row(rows[14], "{{ t.rows.total }}", "total")
+    _tag_row(rows[9], "{%tr if section.subtotal %}")
+    _total_row(rows[10], "{{ t.rows.subtotal }}", "section.subtotal")
+    _tag_row(rows[11], "{%tr endif %}")
+    _tag_row(rows[12], "{%tr endfor %}")
+    _total_row(rows[13], "{{ t.rows.total }}", "total")
+    _tag_row(rows[14], "{%tr for row in claimed %}")
+    _fill(rows[15], [""] * 5 + [f"{{{{ row.{name} }}}}" for name in ("planned", "annual", "financed", "percent")]
+          + ["{{ row.info }}"], numbers=range(5, 9))
+    _merge(rows[15], 0, 4, "{{ row.label }}", "Table Number")
+    for cell in rows[15].cells:
+        for run in cell.paragraphs[0].runs:
+            run.italic = True
+    _tag_row(rows[16], "{%tr endfor %}")
+
+
+def _mark(cell: _Cell, tag: str) -> None:
+    run = cell.paragraphs[0].add_run(tag)
+    run.italic, run.font.size = True, Pt(6.5)
+
+
+def _keep_row(row: _Row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
 
 
 def _total_row(row: _Row, label: str, source: str) -> None:
-    _fill(row, [""] * 5 + [f"{{{{ {source}.{name} }}}}" for name in (
-        "planned", "annual", "financed", "reported_percent", "computed_percent")] + [""], numbers=range(5, 10))
+    _fill(row, [""] * 5 + [f"{{{{ {source}.{name} }}}}" for name in ("planned", "annual", "financed", "percent")]
+          + [""], numbers=range(5, 9))
     _merge(row, 0, 4, label, "Table Number")
     for cell in row.cells:
         for run in cell.paragraphs[0].runs:
@@ -234,7 +288,7 @@ def _total_row(row: _Row, label: str, source: str) -> None:
 def _status_table(document: docx.document.Document) -> None:
     table = _new_table(document, 4, STATUS_WIDTHS)
     names = ("number", "department", "responsible", "file", "version", "received", "deadline", "timeliness",
-             "status", "lines", "reasons")
+             "status", "lines", "signed_by", "reasons")
     _fill(table.rows[0], [f"{{{{ status_columns.{name} }}}}" for name in names], "Table Heading")
     _repeat_header(table.rows[0])
     _tag_row(table.rows[1], "{%tr for s in statuses %}")
@@ -260,6 +314,77 @@ def _quality_table(document: docx.document.Document) -> None:
     _tag_row(table.rows[1], "{%tr for f in findings %}")
     _fill(table.rows[2], [f"{{{{ f.{name} }}}}" for name in names])
     _tag_row(table.rows[3], "{%tr endfor %}")
+    # the rule's code: a small reference for the people who keep the rules
+    for run in table.rows[2].cells[-1].paragraphs[0].runs:
+        run.font.size = Pt(6)
+
+
+def _signature(document: docx.document.Document) -> None:
+    """The annex named, the signer's position, signature line and name, a date line, then «ПОГОДЖЕНО»."""
+    _paragraph(document, "{{ annex_line }}").paragraph_format.space_before = Pt(14)
+    table = document.add_table(rows=4, cols=3)
+    table.autofit = False
+    for column, width in zip(table.columns, SIGNATURE_WIDTHS, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, SIGNATURE_WIDTHS, strict=True):
+            cell.width = Mm(width)
+    _fill(table.rows[0], ["{{ sign.position }}", "", "{{ sign.name }}"], "Normal")
+    _underline(table.rows[0].cells[1])
+    _fill(table.rows[1], ["", "{{ sign.hint }}", ""], "Note")
+    table.rows[1].cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fill(table.rows[2], ["{{ sign.date_line }}", "", ""], "Normal")
+    _fill(table.rows[3], ["", "", ""], "Normal")
+    approved = _paragraph(document, "{{ sign.approved }}")
+    approved.runs[0].bold = True
+    approved.paragraph_format.keep_with_next = True
+    _paragraph(document, "{{ sign.approver_position }}").paragraph_format.keep_with_next = True
+    approval = document.add_table(rows=2, cols=2)
+    approval.autofit = False
+    for column, width in zip(approval.columns, SIGNATURE_WIDTHS[1:], strict=True):
+        column.width = Mm(width)
+    for row in approval.rows:
+        for cell, width in zip(row.cells, SIGNATURE_WIDTHS[1:], strict=True):
+            cell.width = Mm(width)
+    _fill(approval.rows[0], ["", "{{ sign.approver_name }}"], "Normal")
+    _underline(approval.rows[0].cells[0])
+    _fill(approval.rows[1], ["{{ sign.hint }}", ""], "Note")
+    approval.rows[1].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, "{{ sign.date_line }}")
+
+
+def _underline(cell: _Cell) -> None:
+    """A line to sign on: the cell's bottom border."""
+    properties = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    properties.append(borders)
+
+
+def _footer(document: docx.document.Document) -> None:
+    """«Сторінка N з M» at the bottom right of every page: Word's PAGE and NUMPAGES fields."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run("{{ t.page.page }} ")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" {{ t.page.of }} ")
+    _field(paragraph, "NUMPAGES", "1")
+    for run in paragraph.runs:
+        run.font.size = Pt(8)
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {instruction} \\* MERGEFORMAT ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 if __name__ == "__main__":

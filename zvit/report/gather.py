@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -21,17 +21,21 @@ import models
 from zvit.errors import PeriodError, ZvitError
 from zvit.normalize.periods import ReportingPeriod, parse_period_code
 from zvit.quality.findings import SEVERITY_ORDER, Severity, Status
+from zvit.registry import Registry
 from zvit.report.model import (
     Amounts,
     AnnexFinding,
     ConsolidatedReport,
     DepartmentStatus,
     Line,
+    Mark,
     MeasureBlock,
+    Outgoing,
     ProgramDecision,
     ProgramInfo,
     RefusedFile,
     Section,
+    Signatures,
 )
 from zvit.settings import Settings
 from zvit.warehouse import current_submissions, view_rows
@@ -41,6 +45,8 @@ from zvit.warehouse.receipts import REFUSED, receipts_for_period
 # written to XML (Word, Excel) at all, so they become spaces.
 _BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: the rule whose findings are about the percent of column 9: their mark stands by the department's percent
+PERCENT_RULE = "ROW-PERCENT-MISMATCH"
 
 
 class ReportError(ZvitError):
@@ -58,14 +64,28 @@ def report_programs(bind: Engine | Connection, period: str) -> list[str]:
 
 
 def gather_report(bind: Engine | Connection, *, program: str, period: str, timezone: str | None = None,
-                  prepared_at: datetime | None = None) -> ConsolidatedReport:
-    """The consolidated report of `program` for `period` (e.g. '2022-Q3'), read in one transaction."""
+                  prepared_at: datetime | None = None, registry: Registry | None = None,
+                  outgoing: Outgoing | None = None) -> ConsolidatedReport:
+    """The consolidated report of `program` for `period` (e.g. '2022-Q3'), read in one transaction.
+
+    The registry names who signs and approves it; without one (or without those entries) the signature block has
+    empty lines to fill in by hand. `outgoing` is the registration number and date, when the clerk has them.
+    """
     zone = ZoneInfo(timezone or Settings().timezone)  # the entry point passes the configured zone
     with _connection(bind, snapshot=True) as connection:
         transaction = nullcontext() if connection.in_transaction() else connection.begin()
         with transaction, Session(bind=connection) as session:
-            return _Gatherer(connection, session, program, _period(period), zone).report(
+            report = _Gatherer(connection, session, program, _period(period), zone).report(
                 prepared_at or datetime.now(zone))
+    return replace(report, signatures=signatures(registry, program, outgoing or Outgoing()))
+
+
+def signatures(registry: Registry | None, program: str, outgoing: Outgoing) -> Signatures:
+    """Who issues, signs and approves the program's report, as the registry names them."""
+    entry = next((p for p in registry.programs if p.code == program), None) if registry else None
+    if entry is None:
+        return Signatures(outgoing=outgoing)
+    return Signatures(issuer=entry.issuer, signer=entry.signer, approver=entry.approver, outgoing=outgoing)
 
 
 @contextmanager
@@ -105,12 +125,17 @@ class _Gatherer:
         totals = {row["department_code"]: row for row in view_rows(self.connection, "v_department_totals",
                                                                    **self.where)}
         statuses = self._statuses(submissions, checks, totals)
+        view_lines = view_rows(self.connection, "v_report_lines", **self.where)
+        findings = self._findings(submissions, checks, statuses)
+        marks = _marks(findings)
         lines = defaultdict(list)
-        for row in view_rows(self.connection, "v_report_lines", **self.where):
-            lines[row["department_code"]].append(_line(row))
+        for row in view_lines:
+            lines[row["department_code"]].append(_line(row, marks.get(
+                (row["submission_id"], row["source_part"] or "", row["source_row"]), ())))
+        claims = self._claims([s for s in submissions.values() if s.status == Status.REJECTED])
         sections = tuple(_section(number, status, sorted(lines[status.department_code or ""],
                                                          key=lambda line: line.line_no),
-                                  totals.get(status.department_code or ""))
+                                  totals.get(status.department_code or ""), claims.get(status.submission_id))
                          for number, status in enumerate(statuses, start=1))
         program_totals = view_rows(self.connection, "v_program_totals", **self.where)
         return ConsolidatedReport(
@@ -118,7 +143,7 @@ class _Gatherer:
             prepared_at=prepared_at, decisions=self._decisions(),
             responsible_executors=tuple(s.department_name for s in statuses if s.responsible),
             sections=sections, total=_amounts(program_totals[0]) if program_totals else Amounts(),
-            statuses=statuses, findings=self._findings(submissions, checks, statuses), refused=self._refused())
+            statuses=statuses, findings=findings, refused=self._refused())
 
     def _program(self, code: str) -> ProgramInfo:
         P = models.Program
@@ -177,6 +202,7 @@ class _Gatherer:
             line_count=int(totals[row["department_code"]]["line_count"]) if row["department_code"] in totals else 0,
             reasons=_reasons(checks.get(row["submission_id"], [])) or _refusal(row),
             refused_file=_text(row["refused_file"]) if row["status"] == Status.UNREADABLE else None,
+            signed_by=_signed_by(submissions.get(row["submission_id"])),
         ) for row in rows]
         listed = {status.submission_id for status in statuses}
         # a report from a department that is not (or not registered as) an executor of the program is shown too
@@ -192,7 +218,7 @@ class _Gatherer:
                 received_at=self._local(submission.received_at),
                 is_late=submission.received_at >= self.period_row.late_from,
                 line_count=int(totals[code]["line_count"]) if code in totals else 0,
-                reasons=_reasons(checks.get(submission_id, []))))
+                reasons=_reasons(checks.get(submission_id, [])), signed_by=_signed_by(submission)))
         return tuple(statuses)
 
     def _refused(self) -> tuple[RefusedFile, ...]:
@@ -205,6 +231,8 @@ class _Gatherer:
 
     def _findings(self, submissions: dict[int, models.Submission], checks: dict[int, list[models.CheckResult]],
                   statuses: tuple[DepartmentStatus, ...]) -> tuple[AnnexFinding, ...]:
+        """The annex: department by department, criticals first, then in the order of the department's file
+        (the header's paragraphs before the table's lines, the lines in report order)."""
         places = self._line_places(list(submissions))
         position = {status.submission_id: index for index, status in enumerate(statuses)}
         by_submission = {status.submission_id: status for status in statuses}
@@ -212,7 +240,7 @@ class _Gatherer:
         for submission_id, results in checks.items():
             status = by_submission.get(submission_id)
             for check in results:
-                measure, sub_item = places.get((submission_id, check.source_part or "", check.row), (None, 0))
+                measure, sub_item, _ = places.get((submission_id, check.source_part or "", check.row), (None, 0, None))
                 found.append(AnnexFinding(
                     rule_code=check.rule_code, severity=Severity(check.severity), message=_text(check.message) or "",
                     measure=measure, part=_text(check.source_part), row=check.row, column=_text(check.column),
@@ -221,19 +249,52 @@ class _Gatherer:
                     department_name=status.department_name if status else "?",
                     submission_id=submission_id, source_format=submissions[submission_id].source_format,
                     origin=check.origin, sub_item=sub_item))
-        return tuple(sorted(found, key=lambda f: (position.get(f.submission_id, len(position)),
-                                                  SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)),
-                                                  f.row if f.row is not None else 1 << 30)))
+        def order(finding: AnnexFinding) -> tuple[int, int, int, int, int]:
+            line_no = places.get((finding.submission_id, finding.part or "", finding.row), (None, 0, None))[2]
+            # no line: the header (its paragraphs, by number) comes before the table; a finding without a row last
+            where = (1, line_no, 0) if line_no is not None else (0, 0, finding.row) if finding.row is not None \
+                else (2, 0, 0)
+            return (position.get(finding.submission_id, len(position)),
+                    SEVERITY_ORDER.get(finding.severity, len(SEVERITY_ORDER)), *where)
 
-    def _line_places(self, submission_ids: list[int]) -> dict[tuple[int, str, int | None], tuple[str | None, int]]:
-        """(submission, part, row) -> (measure, sub-item), to say which measure a finding is about."""
+        return tuple(sorted(found, key=order))
+
+    def _claims(self, rejected: list[models.Submission]) -> dict[int | None, Amounts]:
+        """What each report that is not counted claims: its own «Всього» row, or the sums of its lines when it
+        has none."""
+        if not rejected:
+            return {}
+        L = models.ReportLine
+        sums = {r.submission_id: r for r in self.connection.execute(
+            select(col(L.submission_id), func.sum(col(L.planned)).label("planned"),
+                   func.sum(col(L.annual)).label("annual"), func.sum(col(L.financed)).label("financed"))
+            .where(col(L.submission_id).in_([models.row_id(s) for s in rejected])).group_by(col(L.submission_id)))}
+        claims: dict[int | None, Amounts] = {}
+        for submission in rejected:
+            if any(v is not None for v in (submission.total_planned, submission.total_annual,
+                                           submission.total_financed)):
+                claims[submission.id] = Amounts(planned=submission.total_planned, annual=submission.total_annual,
+                                                financed=submission.total_financed, ratio=submission.total_percent)
+            elif submission.id in sums:
+                row = sums[submission.id]
+                # SQLite sums money as floats: back to kopecks
+                planned, annual, financed = (None if v is None else Decimal(str(v)).quantize(Decimal("0.01"))
+                                             for v in (row.planned, row.annual, row.financed))
+                claims[submission.id] = Amounts(planned=planned, annual=annual, financed=financed,
+                                                ratio=ratio(financed, annual))
+        return claims
+
+    def _line_places(self, submission_ids: list[int]
+                     ) -> dict[tuple[int, str, int | None], tuple[str | None, int, int]]:
+        """(submission, part, row) -> (measure, sub-item, line number), to say which line a finding is about."""
         if not submission_ids:
             return {}
         L = models.ReportLine
         rows = self.connection.execute(select(col(L.submission_id), col(L.source_part), col(L.source_row),
-                                              col(L.measure_number), col(L.sub_item))
+                                              col(L.measure_number), col(L.sub_item), col(L.line_no))
                                        .where(col(L.submission_id).in_(submission_ids)))
-        return {(r.submission_id, r.source_part or "", r.source_row): (r.measure_number, r.sub_item) for r in rows}
+        return {(r.submission_id, r.source_part or "", r.source_row): (r.measure_number, r.sub_item, r.line_no)
+                for r in rows}
 
     def _local(self, moment: datetime | None) -> datetime | None:
         # the warehouse keeps naive UTC; people read city time
@@ -244,6 +305,14 @@ def _text(value: str | None) -> str | None:
     if value is None:
         return None
     return _CONTROL.sub(" ", _BREAKS.sub("\n", value)).strip()
+
+
+def _signed_by(submission: models.Submission | None) -> str | None:
+    """«Начальник управління Наталія БОНДАР», as the department's report names its signer."""
+    if submission is None:
+        return None
+    named = " ".join(part for part in (_text(submission.signer_position), _text(submission.signer_name)) if part)
+    return named or None
 
 
 def _reasons(checks: Iterable[models.CheckResult]) -> tuple[str, ...]:
@@ -268,11 +337,25 @@ def ratio(financed: Decimal | None, annual: Decimal | None) -> Decimal | None:
     return (financed * 100 / annual).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _line(row: dict[str, Any]) -> Line:
+def _line(row: dict[str, Any], marks: tuple[Mark, ...] = ()) -> Line:
     return Line(line_no=row["line_no"], measure=_text(row["measure"]), sub_item=row["sub_item"] or 0,
                 task=_text(row["task"]), content=_text(row["content"]), term=_text(row["term"]),
                 executors=_text(row["executors"]), amounts=_amounts(row), reported_percent=row["reported_percent"],
-                info=_text(row["info"]))
+                info=_text(row["info"]), source_part=_text(row["source_part"]), source_row=row["source_row"],
+                marks=marks)
+
+
+def _marks(findings: tuple[AnnexFinding, ...]) -> dict[tuple[int, str, int | None], tuple[Mark, ...]]:
+    """(submission, part, row) -> the marks of the annex findings (numbered from 1) about that line."""
+    found: dict[tuple[int, str, int | None], list[Mark]] = defaultdict(list)
+    for number, finding in enumerate(findings, start=1):
+        if finding.row is not None:
+            found[(finding.submission_id, finding.part or "", finding.row)].append(
+                Mark(number=number, percent=finding.rule_code == PERCENT_RULE))
+    return {key: tuple(marks) for key, marks in found.items()}
+
+
+
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -299,11 +382,12 @@ def measures(lines: list[Line]) -> tuple[MeasureBlock, ...]:
     return tuple(result)
 
 
-def _section(number: int, status: DepartmentStatus, lines: list[Line], totals: dict[str, Any] | None) -> Section:
+def _section(number: int, status: DepartmentStatus, lines: list[Line], totals: dict[str, Any] | None,
+             claimed: Amounts | None = None) -> Section:
     section = Section(number=number, department_code=status.department_code or "",
-                      department_name=status.department_name, status=status.status)
+                      department_name=status.department_name, status=status.status, source_file=status.source_file)
     if totals is None:
-        return section
+        return replace(section, claimed=claimed)
     reported = Amounts(planned=totals["reported_total_planned"], annual=totals["reported_total_annual"],
                        financed=totals["reported_total_financed"], ratio=None)
     return replace(section, measures=measures(lines), totals=_amounts(totals), reported_total=reported,

@@ -10,12 +10,12 @@ from zvit.report import present
 from zvit.report.atomic import write_atomic
 from zvit.report.charts import BarChart, bar_chart, department_items, measure_items
 from zvit.report.model import ConsolidatedReport
-from zvit.report.texts import column_heading, texts, title, unit_label
+from zvit.report.texts import column_heading, mark_text, texts, title, unit_label
 from zvit.templating import render
 
 TEMPLATE = "report/consolidated.html"
-_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
-            "reported_percent", "computed_percent", "info")
+#: the official form's ten columns, by the keys of `texts.yaml` columns
+FORM_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent", "info")
 
 
 def charts(report: ConsolidatedReport, unit: Unit) -> list[BarChart]:
@@ -32,10 +32,13 @@ def context(report: ConsolidatedReport, unit: Unit, *, for_print: bool = False) 
     return {
         "report": report, "unit": unit, "for_print": for_print, "t": texts(),
         "title": title(report.program.title, report.period),
-        "columns": {field: column_heading(field, unit.code) for field in _COLUMNS},
+        "columns": {field: column_heading(field, unit.code) for field in FORM_COLUMNS},
         "charts": charts(report, unit), "passport": present.passport(report), "coverage": present.coverage(report),
         "section_heading": present.section_heading, "status_fields": present.status_fields,
         "finding_fields": present.finding_fields, "refused_fields": present.refused_fields,
+        "claimed_label": present.claimed_label, "mark_text": mark_text, "outgoing": present.outgoing(report),
+        "sign": present.signature(report), "annex_line": present.annex_line(report),
+        "annex_heading": present.annex_heading(report),
     }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from zvit.normalize.periods import ReportingPeriod
 from zvit.quality.findings import Finding
+from zvit.registry import Person
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,15 @@ class Amounts:
     financed: Decimal | None = None
     #: financed / annual * 100 rounded to 2 places as the warehouse views compute it; None when annual is 0
     ratio: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A reference from a line of the form to a finding of the annex about it: the finding's number there, and
+    whether it is about the percent of column 9 (the mark then stands by the percent, else by the content)."""
+
+    number: int
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,21 @@ class Line:
     amounts: Amounts
     reported_percent: Decimal | None
     info: str | None
+    #: where the line is in the department's file: the table (Word), sheet (Excel) and row
+    source_part: str | None = None
+    source_row: int | None = None
+    #: the annex's findings about this line
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def percent_marks(self) -> tuple[int, ...]:
+        """Numbers of the annex findings about the line's percent (column 9)."""
+        return tuple(mark.number for mark in self.marks if mark.percent)
+
+    @property
+    def other_marks(self) -> tuple[int, ...]:
+        """Numbers of the annex findings about the rest of the line."""
+        return tuple(mark.number for mark in self.marks if not mark.percent)
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,11 @@ class Section:
     #: the department's own «Всього» row, as reported
     reported_total: Amounts | None = None
     reported_percent: Decimal | None = None
+    #: the file the section's lines come from
+    source_file: str | None = None
+    #: a department's report that is not counted (rejected): the amounts it claims, from its own «Всього» row (the
+    #: sums of its lines when it has none); `ratio` is then its own percent
+    claimed: Amounts | None = None
 
     @property
     def counted(self) -> bool:
@@ -94,6 +124,8 @@ class DepartmentStatus:
     reasons: tuple[str, ...] = ()
     #: for 'unreadable' (nothing stored): the newest file from the department that could not be read
     refused_file: str | None = None
+    #: who signed the department's report, as the report names them: «Начальник управління Наталія БОНДАР»
+    signed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +175,27 @@ class ProgramInfo:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """The document's outgoing registration number and date, given when the clerk registers it (blank lines
+    until then)."""
+
+    number: str | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Who issues, signs and approves the consolidated report (from the registry), and its outgoing number."""
+
+    #: the body the document comes from, its author: «Житомирська міська рада»
+    issuer: str | None = None
+    signer: Person | None = None
+    #: «ПОГОДЖЕНО»
+    approver: Person | None = None
+    outgoing: Outgoing = field(default_factory=Outgoing)
+
+
+@dataclass(frozen=True)
 class ConsolidatedReport:
     """Everything one consolidated report shows for one program and period."""
 
@@ -158,6 +211,7 @@ class ConsolidatedReport:
     findings: tuple[AnnexFinding, ...] = field(default=())
     #: the period's refused files that could not be attributed to any department, oldest first
     refused: tuple[RefusedFile, ...] = field(default=())
+    signatures: Signatures = field(default_factory=Signatures)
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -168,6 +222,11 @@ class ConsolidatedReport:
     def counted_sections(self) -> tuple[Section, ...]:
         """The departments whose figures are in the totals."""
         return tuple(section for section in self.sections if section.counted)
+
+    @property
+    def uncounted_claims(self) -> tuple[Section, ...]:
+        """The departments whose stored reports are not counted, with the amounts they claim."""
+        return tuple(section for section in self.sections if section.claimed is not None)
 
     @property
     def approval(self) -> ProgramDecision | None:

@@ -10,20 +10,21 @@ from zvit.formatting import Unit, amount, ratio, uk_datetime
 from zvit.quality.findings import Severity
 from zvit.report import present
 from zvit.report.charts import BarChart
-from zvit.report.html import charts
+from zvit.report.html import FORM_COLUMNS, charts
 from zvit.report.model import Amounts, AnnexFinding, ConsolidatedReport, DepartmentStatus, Line, MeasureBlock, Section
-from zvit.report.texts import column_heading, period_phrase, texts, title
+from zvit.report.texts import column_heading, mark_text, period_phrase, texts, title
 
-#: the official form's columns, by the keys of `texts.yaml` columns
-FORM_COLUMNS = ("number", "task", "content", "term", "executors", "planned", "annual", "financed", "percent",
-                "reported_percent", "computed_percent", "info")
 #: the status table's columns after «№ з/п», by the keys of `texts.yaml` status.columns
 STATUS_COLUMNS = ("department", "responsible", "file", "version", "received", "deadline", "timeliness", "status",
-                  "lines", "reasons")
+                  "lines", "signed_by", "reasons")
 #: the refused files' columns after «№ з/п», by the keys of `texts.yaml` refused.columns
 REFUSED_COLUMNS = ("file", "received", "fate", "reason")
 #: the quality annex's columns after «№ з/п», by the keys of `texts.yaml` quality.columns
 QUALITY_COLUMNS = ("department", "measure", "cell", "value", "expected", "message", "severity", "rule")
+
+
+#: a measure with up to this many lines is never split over pages; a longer one repeats its number and task
+MEASURE_ROWS_TOGETHER = 8
 
 
 def document_json(report: ConsolidatedReport, unit: Unit) -> str:
@@ -36,6 +37,8 @@ def document(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
     words = texts()
     return {
         "title": title(report.program.title, report.period),
+        # the document's author in the PDF's properties: the issuing body, else the responsible executors
+        "author": report.signatures.issuer or "; ".join(report.responsible_executors),
         # the end of the title, «за 9 місяців 2022 року», which the template keeps on one line
         "period": period_phrase(report.period),
         "full_title": report.program.full_title or "",
@@ -47,6 +50,10 @@ def document(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
         "status": status_section(report),
         "refused": refused_section(report),
         "prepared": words["notes"]["prepared"].format(date=uk_datetime(report.prepared_at)),
+        "outgoing": list(present.outgoing(report)),
+        "signature": present.signature(report),
+        "annex_line": present.annex_line(report),
+        "annex_heading": present.annex_heading(report),
         "quality": quality_section(report),
     }
 
@@ -59,8 +66,11 @@ def form(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
         "sections": [section_rows(section, unit) for section in report.sections],
         "subtotal_label": words["rows"]["subtotal"],
         "total_label": words["rows"]["total"],
-        "total": amount_cells(report.total, None, unit),
-        "note": f"{words['notes'][unit.code]} {words['notes']['ratio']}",
+        "total": amount_cells(report.total, report.total.ratio, unit),
+        "claimed": [{"label": present.claimed_label(section), "info": words["rows"]["claimed_info"],
+                     **amount_cells(section.claimed, section.claimed.ratio, unit)}
+                    for section in report.uncounted_claims if section.claimed is not None],
+        "note": f"{words['notes'][unit.code]} {words['notes']['ratio']} {words['notes']['marks']}",
     }
 
 
@@ -77,23 +87,25 @@ def section_rows(section: Section, unit: Unit) -> dict[str, Any]:
 def measure_rows(measure: MeasureBlock, unit: Unit) -> dict[str, Any]:
     """A measure's number and task (spanning its lines) and its lines."""
     return {"number": measure.number or "", "task": measure.task or "",
+            # a measure of a few lines is kept on one page, so its number and task are beside each of them
+            "together": 1 < len(measure.lines) <= MEASURE_ROWS_TOGETHER,
             "lines": [line_cells(line, unit) for line in measure.lines]}
 
 
 def line_cells(line: Line, unit: Unit) -> dict[str, str]:
     """One line's cells from «Зміст заходів» to «Інформація про виконання»."""
     return {
-        "content": line.content or "", "term": line.term or "", "executors": line.executors or "",
-        **amount_cells(line.amounts, line.reported_percent, unit), "info": line.info or "",
+        "content": line.content or "", "content_mark": mark_text(line.other_marks), "term": line.term or "",
+        "executors": line.executors or "", **amount_cells(line.amounts, line.reported_percent, unit),
+        "percent_mark": mark_text(line.percent_marks), "info": line.info or "",
     }
 
 
-def amount_cells(amounts: Amounts, reported_percent: Decimal | None, unit: Unit) -> dict[str, str]:
-    """Columns 6 to 9: the three amounts in `unit` and the reported and computed percentages."""
+def amount_cells(amounts: Amounts, percent: Decimal | None, unit: Unit) -> dict[str, str]:
+    """Columns 6 to 9: the three amounts in `unit` and the percent shown in column 9."""
     return {
         "planned": amount(amounts.planned, unit), "annual": amount(amounts.annual, unit),
-        "financed": amount(amounts.financed, unit), "reported_percent": ratio(reported_percent),
-        "computed_percent": ratio(amounts.ratio),
+        "financed": amount(amounts.financed, unit), "percent": ratio(percent),
     }
 
 

@@ -11,7 +11,7 @@ from zvit.report.model import (
     RefusedFile,
     Section,
 )
-from zvit.report.texts import cell_label, fate_label, measure_label, severity_label, status_label, texts
+from zvit.report.texts import fate_label, measure_label, period_phrase, severity_label, status_label, texts
 
 
 def decision(ref: ProgramDecision) -> str:
@@ -38,6 +38,47 @@ def coverage(report: ConsolidatedReport) -> str:
     counted = words["passport"]["coverage"].format(counted=len(report.counted_sections),
                                                    expected=len(report.statuses))
     return f"{counted} {words['notes']['counted']}"
+
+
+def claimed_label(section: Section) -> str:
+    """«Не враховано — управління ... (відхилено); суми за звітом виконавця»: the row under the program total."""
+    return str(texts()["rows"]["claimed"]).format(department=section.department_name,
+                                                  status=status_label(section.status))
+
+
+def outgoing(report: ConsolidatedReport) -> tuple[str, str]:
+    """(«№ 12/345», «від 2 листопада 2022 р.»), blank lines to fill in by hand for what is not given yet."""
+    words, given = texts()["signature"], report.signatures.outgoing
+    number = words["outgoing"].format(number=given.number) if given.number else words["blank_number"]
+    dated = words["outgoing_date"].format(date=uk_date(given.date)) if given.date else words["blank_date"]
+    return number, dated
+
+
+def signature(report: ConsolidatedReport) -> dict[str, str]:
+    """The signer's and approver's positions and names («Власне ім'я ПРІЗВИЩЕ»), blank lines where the registry
+    names nobody, and the lines every signature block has."""
+    words, signs = texts()["signature"], report.signatures
+    return {
+        "position": signs.signer.position if signs.signer else words["signer_position"],
+        "name": signs.signer.name if signs.signer else words["blank_name"],
+        "hint": words["signature_hint"], "date_line": words["date_line"], "approved": words["approved"],
+        "approver_position": signs.approver.position if signs.approver else words["approver_position"],
+        "approver_name": signs.approver.name if signs.approver else words["blank_name"],
+    }
+
+
+def annex_line(report: ConsolidatedReport) -> str:
+    """«Додаток: результати перевірки якості даних (пунктів: 16).», above the signature."""
+    words = texts()["signature"]
+    return str(words["annex"]).format(count=len(report.findings)) if report.findings else str(words["annex_none"])
+
+
+def annex_heading(report: ConsolidatedReport) -> list[str]:
+    """The annex's own heading lines, top right: «Додаток», «до зведеного звіту … », «№ … від …»."""
+    words = texts()["signature"]
+    number, dated = outgoing(report)
+    return [words["annex_heading"], words["annex_to"].format(period=period_phrase(report.period)),
+            f"{dated} {number}"]
 
 
 def section_heading(section: Section) -> str:
@@ -74,6 +115,7 @@ def status_fields(status: DepartmentStatus) -> dict[str, str]:
         "timeliness": timeliness(status),
         "status": status_label(status.status),
         "lines": str(status.line_count),
+        "signed_by": status.signed_by or words["none"],
         "reasons": "\n".join(status.reasons),
     }
 
@@ -83,7 +125,8 @@ def finding_fields(finding: AnnexFinding) -> dict[str, str]:
     return {
         "department": finding.department_name,
         "measure": measure_label(finding.measure, finding.sub_item),
-        "cell": cell_label(finding.source_format, finding.part, finding.row, finding.column),
+        # the one wording of a place in a department's file, as the letters give it
+        "cell": finding.where,
         "value": finding.value or "",
         "expected": finding.expected or "",
         "message": finding.message,

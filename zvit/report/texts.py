@@ -65,15 +65,6 @@ def measure_label(measure: str | None, sub_item: int = 0) -> str:
     return f"{measure} ({texts()['rows']['sub_item'].format(number=sub_item)})" if sub_item else measure
 
 
-def cell_label(source_format: str, part: str | None, row: int | None, column: str | None) -> str:
-    """Where a finding points in the department's file: «аркуш «Звіт», рядок 12, стовпець H»."""
-    words = texts()["quality"]
-    where = []
-    if part:
-        kind = {"docx": "table", "xlsx": "sheet", "xlsm": "sheet"}.get(source_format)
-        where.append(words[kind].format(part=part) if kind else part)
-    if row is not None:
-        where.append(words["row"].format(row=row))
-    if column:
-        where.append(words["column"].format(column=column))
-    return ", ".join(where)
+def mark_text(numbers: tuple[int, ...]) -> str:
+    """«див. п. 1, 3 Додатка» for a value with annex findings; '' for none."""
+    return texts()["rows"]["mark"].format(numbers=", ".join(map(str, numbers))) if numbers else ""
