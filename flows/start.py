@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 
@@ -17,5 +18,6 @@ def start_quarterly_run(period: str) -> str:
             run = run_deployment(name, parameters={"period": period}, timeout=0)
         except ObjectNotFound:
             continue
+        assert isinstance(run, FlowRun)  # called outside an event loop, run_deployment runs to its result
         return str(run.id)
     raise LookupError(f"no deployment {' or '.join(QUARTERLY)} on the Prefect server")

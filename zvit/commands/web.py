@@ -7,9 +7,15 @@ import logging
 import os
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from zvit.cli import ExitCode
 from zvit.commands._database import reports_errors
+
+if TYPE_CHECKING:
+    from zvit.registry import Registry
+    from zvit.settings import Settings
+    from zvit.web.auth import Grant
 
 ROLES = ("department", "consolidator", "operator")
 
@@ -65,12 +71,9 @@ def print_link(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _grant(who: str, role: str, registry: object, settings: object) -> object:
-    from zvit.registry import Registry
-    from zvit.settings import Settings
+def _grant(who: str, role: str, registry: Registry, settings: Settings) -> Grant | None:
     from zvit.web import auth
 
-    assert isinstance(registry, Registry) and isinstance(settings, Settings)
     if role == auth.OPERATOR:
         return auth.Grant(auth.OPERATOR, email=who) if "@" in who else None
     if "@" in who:

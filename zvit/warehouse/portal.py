@@ -16,8 +16,11 @@ from sqlmodel import col
 import models
 from zvit.quality.findings import Finding
 from zvit.warehouse.queries import stored_findings
-from zvit.warehouse.receipts import Origin, Receipt
-from zvit.warehouse.receipts import _receipt  # the one mapping of a row to a Receipt
+from zvit.warehouse.receipts import (
+    Origin,
+    Receipt,
+    _receipt,  # the one mapping of a row to a Receipt
+)
 from zvit.warehouse.views import view_rows
 
 

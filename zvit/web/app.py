@@ -14,8 +14,8 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 #: a path segment that is a secret: logged as «…»
-_SECRET_PATH = re.compile(r"^(/link/)[^/]+")
+_SECRET_PATH = re.compile(r"(/link/)[^/]+")
 
 
 @dataclass
@@ -222,7 +222,7 @@ def _warm_up() -> None:
         import great_expectations  # noqa: F401
 
         import zvit.quality.gate  # noqa: F401
-    except Exception:  # noqa: BLE001 - only a head start: the first upload imports it anyway
+    except Exception:
         log.debug("warm-up import failed", exc_info=True)
 
 

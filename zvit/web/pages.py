@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -150,7 +149,7 @@ def request_link(request: Request, email: Annotated[str, Form()] = "", role: Ann
     _signed_out_form(request, csrf)
     portal = portal_of(request)
     email = email.strip()[:254]
-    role = role if role in auth.ROLES else auth.DEPARTMENT
+    role = role if role in (auth.DEPARTMENT, auth.CONSOLIDATOR, auth.OPERATOR) else auth.DEPARTMENT
     if "@" not in email:
         return _signed_out_page(request, "sign_in.html.j2", status=400, email=email, role=role, sent=False,
                                 error="Вкажіть адресу електронної пошти, зареєстровану за вашим підрозділом.")

@@ -62,8 +62,8 @@ def safe_name(name: str) -> str:
     """A file name from a browser as a plain name in one folder: no path, no control or shell characters."""
     base = re.split(r"[\\/]", name)[-1]
     base = re.sub(r"[^\w.\- ()]+", "_", base, flags=re.UNICODE).strip(" .") or "zvit"
-    stem, suffix = os.path.splitext(base)
-    return f"{stem[:80]}{suffix[:10].lower()}"
+    plain = Path(base)
+    return f"{plain.stem[:80]}{plain.suffix[:10].lower()}"
 
 
 def inbox_name(department: str, name: str, moment: datetime) -> str:
@@ -72,9 +72,9 @@ def inbox_name(department: str, name: str, moment: datetime) -> str:
     return f"{department}-{moment:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}-{safe_name(name)}"
 
 
-def save(stream: BinaryIO, folder: Path, name: str, limit: int, moment: datetime) -> Path:
+def save(stream: BinaryIO, folder: Path, name: str, limit: int, moment: datetime, *, sent_as: str) -> Path:
     """Copy the upload into the folder under a hidden name, then give it its name; refused (and nothing left) past
-    `limit` bytes."""
+    `limit` bytes. A refusal names the file as it was sent."""
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".upload-{secrets.token_hex(8)}"
     size = 0
@@ -83,10 +83,10 @@ def save(stream: BinaryIO, folder: Path, name: str, limit: int, moment: datetime
             for chunk in _chunks(stream):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadRefused(too_large(name, size) or "")
+                    raise UploadRefused(too_large(sent_as, size) or "")
                 target.write(chunk)
         if size == 0:
-            raise UploadRefused(f"Файл «{safe_name(name)}» порожній. Нічого не збережено.")
+            raise UploadRefused(f"Файл «{safe_name(sent_as)}» порожній. Нічого не збережено.")
         final = folder / name
         partial.rename(final)
     except BaseException:
@@ -111,7 +111,8 @@ def take_upload(stream: BinaryIO, filename: str, *, department: str, period: str
     reach the warehouse through this department's sign-in, nor wait in the inbox for the quarterly run.
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    path = save(stream, inbox_dir / period, inbox_name(department, filename, moment), limit_for(filename), moment)
+    path = save(stream, inbox_dir / period, inbox_name(department, filename, moment), limit_for(filename), moment,
+                sent_as=filename)
     job = Job(registry=registry, engine=engine, period=period, program=program, department=department,
               received_at=moment, origin=Origin.UPLOAD, sender=sender, timezone=timezone)
     outcome: Outcome = process([Received(path, moment, Origin.UPLOAD, sender)], job)
