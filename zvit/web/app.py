@@ -68,6 +68,8 @@ class Portal:
     prefect_api_url: str | None = None
     #: the working folder a local quarterly run starts in
     workdir: Path = field(default_factory=Path.cwd)
+    #: import Great Expectations while the server starts, so the first upload does not wait for it
+    warm_up: bool = True
 
     def today(self) -> date:
         """The city's date now."""
@@ -213,7 +215,8 @@ def create_app(portal: Portal) -> FastAPI:
         return response
 
     # Great Expectations takes seconds to import: paid while the server starts, not by the first upload.
-    threading.Thread(target=_warm_up, daemon=True, name="zvit-web-warm-up").start()
+    if portal.warm_up:
+        threading.Thread(target=_warm_up, daemon=True, name="zvit-web-warm-up").start()
     return app
 
 
