@@ -23,7 +23,7 @@ from zvit.web.verdict import decision_text, read_table
 
 with warnings.catch_warnings():
     # Starlette would rather have httpx2 for its test client; httpx is what the lock file has
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette.testclient` is deprecated")
     from fastapi.testclient import TestClient
 
 THIRD = "upravlinnia-zvernen"

@@ -51,6 +51,30 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: Every element with text of its own whose contrast with the background behind it is under WCAG 2.1 AA: 4.5:1,
+#: or 3:1 for large text (24 px, or 18.66 px bold).
+LOW_CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+                                                  : Math.pow((v + 0.055) / 1.055, 2.4); })
+                                      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                        if (c.length < 4 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const low = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || e.getClientRects().length === 0 || style.position === 'absolute') continue;
+    const [a, b] = [lum(rgb(style.color)), lum(behind(e))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) low.push(`${e.tagName}.${e.className}: ${ratio.toFixed(2)} «${e.textContent.trim().slice(0, 30)}»`);
+  }
+  return low;
+}"""
+
+
 def _program_totals(server: WebServer) -> dict[str, Any]:
     engine = make_engine(server.env["ZVIT_DATABASE_URL"])
     try:
@@ -101,6 +125,7 @@ def test_a_clerk_uploads_sees_the_rejection_then_the_correction_accepted_and_the
     marked_row = page.locator("table.read tbody tr", has=page.locator("td.flagged.sev-warning"))
     assert marked_row.locator("th").inner_text() == "таблиця 1, рядок 3"
     assert page.locator(".findings .finding.sev-critical").count() == 2
+    assert page.evaluate(LOW_CONTRAST) == []
     page.screenshot(path=str(artifacts_dir() / "verdict-rejected.png"), full_page=True)
     assert seconds < 15, f"the verdict took {seconds:.1f} s"  # bench/web.py measures it on a warm server
 
@@ -139,6 +164,7 @@ def test_a_clerk_uploads_sees_the_rejection_then_the_correction_accepted_and_the
     assert totals.locator("[data-field=financed]").inner_text() == amount(after["financed"])
     assert totals.locator("[data-field=percent]").inner_text() == ratio(after["computed_percent"])
     assert after["annual"] > before["annual"] and after["annual"] - before["annual"] == Decimal("402700.00")
+    assert quarter.evaluate(LOW_CONTRAST) == []
     quarter.screenshot(path=str(artifacts_dir() / "quarter.png"), full_page=True)
     consolidator.close()
 
@@ -158,4 +184,5 @@ def test_the_pages_work_on_a_phone_and_by_keyboard(browser: Any, web_server: Web
     assert page.evaluate("document.activeElement.id") == "main"
     assert page.evaluate("document.documentElement.lang") == "uk"
     assert page.evaluate("document.scripts.length") == 0  # works without JavaScript: there is none
+    assert page.evaluate(LOW_CONTRAST) == []
     phone.close()
