@@ -191,7 +191,7 @@ def run(runs: int, screenshot: Path | None, results: Path | None) -> dict[str, A
                 raise RuntimeError(loaded.stderr)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="uk-UA")
+                page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="uk-UA")
                 page.goto(server.link(THIRD))
                 page.get_by_role("button", name="Увійти").click()
                 warm = upload(page, variant(files.third, home / "warm.docx", 0))

@@ -3,6 +3,7 @@ findings placed on the cells of the report as read."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.web_fixtures import csrf_of
+from zvit.cli import main
 from zvit.model import Report
 from zvit.notify.transport import OutboxTransport
 from zvit.quality.findings import Finding, Severity
@@ -134,3 +136,20 @@ def test_findings_are_placed_on_the_cells_and_decisions_they_name(seed_reports: 
     assert marked == [("Виконання, %", "64,00", "warning")]
     assert [f.rule_code for f in first.findings] == ["ROW-NOTE"]  # a row finding without a column marks the row
     assert all(not cell.severity for row in table.rows[1:] for cell in row.cells)
+
+
+def test_zvit_web_link_prints_a_link_that_signs_in_once(engine: Engine, registry: Registry, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ZVIT_DATABASE_URL", str(engine.url))
+    monkeypatch.setenv("ZVIT_WEB_BASE_URL", "https://city.example.org/zvit")
+    assert main(["web", "link", THIRD]) == 0
+    link = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"https://city\.example\.org/zvit/link/[A-Za-z0-9_-]{43}", link)
+    token = link.rsplit("/", 1)[1]
+    assert auth.use_link(engine, token, session_hours=1) is not None
+    assert auth.use_link(engine, token, session_hours=1) is None
+    assert main(["web", "link", "no-such-department"]) == 2
+    assert capsys.readouterr().err == ("zvit: no-such-department: no department of that name (a department code "
+                                       "from the registry, or for a consolidator an address in "
+                                       "ZVIT_CONSOLIDATOR_EMAILS)\n")

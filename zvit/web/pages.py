@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from zvit.errors import PeriodError
-from zvit.formatting import period_label, uk_date
+from zvit.formatting import city_date, period_label, uk_date
 from zvit.glossary import word
 from zvit.model import Report
 from zvit.normalize.periods import parse_period_code
@@ -307,8 +307,6 @@ def _late(portal: Portal, filed: store.Filed) -> bool:
         deadline = portal.registry.calendar.deadline(filed.period)
     except PeriodError:
         return False
-    from zvit.formatting import city_date
-
     return city_date(filed.received_at, portal.settings.timezone) > deadline
 
 

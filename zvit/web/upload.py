@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from zvit.formatting import number
 from zvit.intake.limits import MAX_TEXT_BYTES
 from zvit.intake.ooxml import MAX_FILE_BYTES
-from zvit.pipeline import READ_SUFFIXES, FileFate, Job, Outcome, Received, process
+from zvit.pipeline import FileFate, Job, Outcome, Received, process
 from zvit.registry import Registry
 from zvit.warehouse.receipts import Origin
 
@@ -122,5 +122,5 @@ def take_upload(stream: BinaryIO, filename: str, *, department: str, period: str
     return Upload(fate, path)
 
 
-__all__ = ["READ_SUFFIXES", "Upload", "UploadRefused", "inbox_name", "limit_for", "safe_name", "take_upload",
+__all__ = ["Upload", "UploadRefused", "inbox_name", "limit_for", "safe_name", "take_upload",
            "too_large"]
