@@ -22,6 +22,8 @@ from tests.web_fixtures import (
     signed_in_client,
     upload,
 )
+from zvit.warehouse import make_engine
+from zvit.warehouse.portal import department_submissions
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +86,10 @@ def test_run_the_quarter_writes_the_report_linked_in_every_format_for_the_consol
     for path in links.values():
         assert clerk.get(web_server.url(path)).status_code == 404, path
     assert consolidator.get(web_server.url(f"/reports/{PERIOD}/..%2F..%2Fzvit.db")).status_code == 404
+    # the run found the uploaded file already stored: the department still has the one version it uploaded
+    engine = make_engine(web_server.env["ZVIT_DATABASE_URL"])
+    try:
+        versions = department_submissions(engine, THIRD, period=PERIOD)
+    finally:
+        engine.dispose()
+    assert [(v.submission.version, v.submission.is_current) for v in versions] == [(1, True)]
