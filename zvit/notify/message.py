@@ -46,6 +46,10 @@ class Notice:
     submission_id: int | None = None
     #: what is shown on the command line: «управління звернень та діловодства, 2022-Q3»
     about: str = field(default="", compare=False)
+    #: the message this one answers (its Message-ID), and the thread before it: a mail client shows the answer
+    #: under the department's own message
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # the ledger and the command line show the subject exactly as the header carries it
@@ -61,6 +65,10 @@ def build_message(notice: Notice, *, sender: str, sender_name: str, now: datetim
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(idstring=notice.kind, domain=sender.rpartition("@")[2])
     message[NOTICE_HEADER] = clean_header(notice.key)
+    if notice.in_reply_to:
+        message["In-Reply-To"] = clean_header(notice.in_reply_to)
+        message["References"] = " ".join(clean_header(ref) for ref in (*notice.references, notice.in_reply_to)
+                                         if ref)
     # RFC 3834: out-of-office robots must not answer a machine
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(notice.text, subtype="plain", charset="utf-8")
