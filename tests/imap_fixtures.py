@@ -8,10 +8,12 @@ import grp
 import imaplib
 import os
 import pwd
+import shutil
 import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -180,9 +182,15 @@ def start_imap(tmp_path: Path, tls_certificate: Certificate) -> Iterator[StartIm
     """Start Dovecot for this test (each call a server of its own)."""
     dovecot = require_tool("dovecot")
     running: list[ImapServer] = []
+    homes: list[Path] = []
 
     def start() -> ImapServer:
-        home = tmp_path / f"dovecot-{len(running)}"
+        # As root, Dovecot's mail processes run as its own user, which must reach the maildir: not under pytest's
+        # folder (kept 0700, and reset so by any pytest session that starts meanwhile), but a folder of its own.
+        home = Path(tempfile.mkdtemp(prefix="zvit-dovecot-")) if os.getuid() == 0 else tmp_path / f"dovecot-{len(running)}"
+        if os.getuid() == 0:
+            home.chmod(0o711)
+            homes.append(home)
         for sub in ("run", "state", "mail", "home"):
             (home / sub).mkdir(parents=True)
         (home / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n", encoding="utf-8")
@@ -190,10 +198,6 @@ def start_imap(tmp_path: Path, tls_certificate: Certificate) -> Iterator[StartIm
             _, _, _, uid, gid = _accounts()
             for sub in ("mail", "home"):
                 os.chown(home / sub, uid, gid)
-            for parent in (home, *home.parents):
-                if parent == Path(tmp_path.anchor):
-                    break
-                parent.chmod(parent.stat().st_mode | 0o011)  # the folders above may be entered
         port, ssl_port = free_port(), free_port()
         conf = home / "dovecot.conf"
         conf.write_text(_config(home, port, ssl_port, tls_certificate), encoding="utf-8")
@@ -213,6 +217,8 @@ def start_imap(tmp_path: Path, tls_certificate: Certificate) -> Iterator[StartIm
     yield start
     for server in running:
         server.stop()
+    for home in homes:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
