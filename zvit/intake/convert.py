@@ -14,7 +14,7 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from zvit.errors import IntakeError
@@ -26,15 +26,14 @@ _NAMES = {"doc": "Word 97-2003 (.doc)", "rtf": "RTF (.rtf)", "odt": "OpenDocumen
 
 #: The profile's settings: no macro runs, whatever the document carries or claims to be signed by; no link to
 #: the outside is followed.
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
+_SETTINGS = (("Security/Scripting", "MacroSecurityLevel", "3"),
+             ("Security/Scripting", "DisableMacrosExecution", "true"),
+             ("Security/Scripting", "BlockUntrustedRefererLinks", "true"), ("Misc", "UseLocking", "false"))
+_PROFILE = ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            + "".join(f'<item oor:path="/org.openoffice.Office.Common/{path}"><prop oor:name="{name}" oor:op="fuse">'
+                      f"<value>{value}</value></prop></item>\n" for path, name, value in _SETTINGS)
+            + "</oor:items>\n")
 
 
 def find_soffice() -> str | None:
@@ -99,8 +98,6 @@ def _limits() -> None:
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """LibreOffice starts helpers of its own: the whole group goes, finished or not."""
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait()

@@ -75,7 +75,8 @@ def send_unregistered(engine: Engine, thread: Thread, attachments: Sequence[Atta
     day per address (the ledger's key holds the day), which is the rate limit."""
     day = city_date(now, settings.timezone).isoformat()
     context: dict[str, Any] = {
-        "sender": thread.sender, "subject": thread.subject, "reply_subject": reply_subject(thread.subject), "files": [a.name for a in attachments],
+        "sender": thread.sender, "subject": thread.subject, "reply_subject": reply_subject(thread.subject),
+        "files": [a.name for a in attachments],
         "received": uk_datetime(thread.received, settings.timezone),
         "contacts": [program.contact for program in registry.programs if program.contact is not None],
     }
@@ -104,9 +105,8 @@ def _consolidators(registry: Registry, settings: Settings) -> tuple[str, ...]:
 
 
 def _file(engine: Engine, fate: FileFate, registry: Registry) -> dict[str, Any]:
-    reports = [_report(engine, checked.result.submission_id, checked.result.status, checked.result.version,
-                       checked.result.program, checked.result.period, registry)
-               for checked in fate.reports if checked.result is not None]
+    results = [checked.result for checked in fate.reports if checked.result is not None]
+    reports = [_report(engine, r.submission_id, r.status, r.version, r.program, r.period, registry) for r in results]
     refused = fate.fate in REFUSED
     # each file's verdict in the glossary's words: its reports' statuses, else its fate
     verdicts = [("status", r["status"].value) for r in reports] or [("fate", fate.fate.value)]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import imaplib
 import re
-import socket
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -80,7 +79,8 @@ class Mailbox:
     def unprocessed(self) -> list[int]:
         """UIDs of the folder's messages not yet marked processed, oldest first."""
         data = self._ok(self.client.uid("SEARCH", "UNDELETED", "UNKEYWORD", PROCESSED), "search")
-        return sorted(int(uid) for uid in (data[0] or b"").split())
+        found = data[0] if data and isinstance(data[0], bytes) else b""
+        return sorted(int(uid) for uid in found.split())
 
     def size(self, uid: int) -> int | None:
         """The message's size in bytes; None when it is gone (another fetch moved it)."""
@@ -127,7 +127,7 @@ class Mailbox:
             return
         self.client.create(folder)  # a concurrent fetch may have created it meanwhile: then this fails, harmlessly
 
-    def _ok(self, response: tuple[str, list[object]], what: str) -> list[object]:
+    def _ok(self, response: tuple[str, Sequence[object]], what: str) -> Sequence[object]:
         status, data = response
         if status != "OK":
             raise MailboxError(f"IMAP {self.config.host}: {what} failed: {_first(data)}")
@@ -147,7 +147,7 @@ def open_mailbox(config: ImapConfig, *, ssl_context: ssl.SSLContext | None = Non
             client = imaplib.IMAP4(config.host, config.server_port, timeout=config.timeout)
             if config.security == "starttls":
                 client.starttls(ssl_context=context)
-    except (OSError, imaplib.IMAP4.error, socket.timeout) as error:
+    except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(f"{where}: cannot connect: {_text(error, config)}") from None
     # never client.debug: imaplib would print the LOGIN line, i.e. the password
     try:
@@ -166,17 +166,15 @@ def open_mailbox(config: ImapConfig, *, ssl_context: ssl.SSLContext | None = Non
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(f"{where}: {_text(error, config)}") from None
     finally:
-        try:
+        with suppress(OSError, imaplib.IMAP4.error):
             client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
 
 
 def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _first(data: list[object]) -> str:
+def _first(data: Sequence[object]) -> str:
     item = data[0] if data else b""
     return item.decode(errors="replace") if isinstance(item, bytes) else str(item)
 

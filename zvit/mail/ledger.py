@@ -13,6 +13,7 @@ import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import or_, select, update
@@ -125,8 +126,8 @@ def _dead(claimed_by: str | None) -> bool:
 def _zombie(pid: int) -> bool:
     """A killed child its parent has not reaped yet still answers kill(0): it is dead all the same."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stream:
-            return stream.read().rpartition(")")[2].split()[0] == "Z"
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return stat.rpartition(")")[2].split()[0] == "Z"
     except (OSError, IndexError):
         return False
 
