@@ -170,13 +170,14 @@ def test_unregistered_sender_unsupported_and_broken_attachments_get_their_fate_a
     assert len(imap_server.folder_uids("zvit-processed")) == 5 and imap_server.folder_uids("INBOX") == []
 
 
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_the_mailbox_is_read_over_tls_and_a_wrong_password_is_never_shown(
-        engine: Engine, registry: Registry, imap_server: ImapServer, smtp_server: SmtpServer,
+        security: str, engine: Engine, registry: Registry, imap_server: ImapServer, smtp_server: SmtpServer,
         monkeypatch: pytest.MonkeyPatch) -> None:
     from zvit.mail.imap import MailboxError
 
     imap_server.deliver(mail(SENDERS[0], "без вкладень"))
-    for name, value in imap_server.env("ssl").items():
+    for name, value in imap_server.env(security).items():
         monkeypatch.setenv(name, value)
     result = fetch_mail(engine, registry=registry, settings=Settings.load(), transport=smtp_server.transport(),
                         ssl_context=imap_server.client_context)
