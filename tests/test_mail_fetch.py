@@ -147,7 +147,7 @@ def test_unregistered_sender_unsupported_and_broken_attachments_get_their_fate_a
         by_recipient.setdefault(received.rcpt_tos, []).append(received.message)
     # the stranger: one polite reply (rate-limited: not one per message), and the consolidator told once
     [reply] = by_recipient[(stranger,)]
-    assert "не зареєстровано" in str(reply["Subject"])
+    assert str(reply["Subject"]) == "Re: звіт — адреси немає в реєстрі виконавців"
     assert "Адреси someone@elsewhere.example.net немає серед адрес виконавців" in _text(reply)
     [note] = by_recipient[("consolidator@example.org",)]
     assert stranger in str(note["Subject"]) and seed_fixtures["docx"][0].name in _text(note)
