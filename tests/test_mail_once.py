@@ -27,12 +27,13 @@ SENDERS = ("zvit@deputaty.example.org", "zvit@zviazky.example.org", "zvit@zverne
 
 
 @pytest.fixture
-def env(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer,
-        seed_fixtures: dict[str, list[Path]]) -> dict[str, str]:
-    """The settings of `zvit mail fetch`, and the example's three reports waiting in the mailbox."""
+def env(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer, seed_fixtures: dict[str, list[Path]],
+        warehouse_url: str) -> dict[str, str]:
+    """The settings of `zvit mail fetch` (a fresh warehouse: SQLite, then PostgreSQL), and the example's three
+    reports waiting in the mailbox."""
     for sender, path in zip(SENDERS, seed_fixtures["docx"], strict=True):
         imap_server.deliver(mail(sender, "Звіт за 9 місяців 2022 року", attachments=(path,)))
-    return {**os.environ, **imap_server.env("plain"), "ZVIT_DATABASE_URL": f"sqlite:///{tmp_path / 'zvit.db'}",
+    return {**os.environ, **imap_server.env("plain"), "ZVIT_DATABASE_URL": warehouse_url,
             "ZVIT_INBOX_DIR": str(tmp_path / "inbox"), "ZVIT_REGISTRY_DIR": str(ROOT / "registry"),
             "ZVIT_SMTP_HOST": smtp_server.host, "ZVIT_SMTP_PORT": str(smtp_server.port),
             "ZVIT_SMTP_SECURITY": "plain", "ZVIT_CONSOLIDATOR_EMAILS": "consolidator@example.org"}
