@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.imap_fixtures import USER, ImapServer, mail
-from tests.smtp_fixtures import SmtpServer
+from tests.smtp_fixtures import SmtpServer, StartSmtp
 from zvit.intake import read_layouts
 from zvit.mail import fetch_mail
 from zvit.mail.ledger import mail_messages
@@ -188,6 +188,24 @@ def test_the_mailbox_is_read_over_tls_and_a_wrong_password_is_never_shown(
         fetch_mail(engine, registry=registry, settings=Settings.load(), transport=smtp_server.transport(),
                    ssl_context=imap_server.client_context)
     assert "sign-in refused for " + USER in str(error.value) and "wrong-Pa55word-xyz" not in str(error.value)
+
+
+def test_an_answer_the_relay_did_not_take_goes_out_with_the_next_fetch_once(
+        engine: Engine, registry: Registry, imap_server: ImapServer, start_smtp: StartSmtp,
+        seed_fixtures: dict[str, list[Path]]) -> None:
+    relay = start_smtp()
+    port = relay.port
+    relay.stop()  # the relay is down while the message is processed
+    imap_server.deliver(mail(SENDERS[0], "Звіт за 9 місяців 2022 року", attachments=(seed_fixtures["docx"][0],)))
+    first = fetch(engine, registry, relay)
+    assert [a.status for m in first.messages for a in m.answers] == ["queued"] and first.undelivered
+    assert imap_server.folder_uids("INBOX") == []  # the message is done all the same: its answer is queued
+    relay = start_smtp(port=port)
+    second = fetch(engine, registry, relay)
+    assert second.messages == [] and [o.status for o in second.flushed] == ["sent"]
+    third = fetch(engine, registry, relay)
+    assert third.flushed == [] and [r.rcpt_tos for r in relay.messages] == [(SENDERS[0],)]
+    assert relay.messages[0].message["In-Reply-To"] is not None
 
 
 def test_a_message_is_identified_by_its_message_id_or_else_sender_date_and_subject() -> None:

@@ -3,6 +3,7 @@ middle and run again, and when two run at once (real processes, a real Dovecot, 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -39,8 +40,8 @@ def env(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer, seed_f
             "ZVIT_SMTP_SECURITY": "plain", "ZVIT_CONSOLIDATOR_EMAILS": "consolidator@example.org"}
 
 
-def _fetch(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "zvit", "mail", "fetch", "--json"], env=env, cwd=ROOT,
+def _fetch(env: dict[str, str], *options: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "zvit", "mail", "fetch", *options], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -91,12 +92,17 @@ def test_a_fetch_killed_in_the_middle_and_run_again_processes_every_message_once
     rerun = _fetch(env)
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
+    # the rerun finishes what the killed fetch left: its claim is taken over, since its process is dead
+    assert f"Скринька {env['ZVIT_IMAP_USERNAME']}@" in out and "опрацьовано" in out
     _assert_each_once(env, imap_server, smtp_server)
 
 
 def test_two_fetches_at_once_process_every_message_once(
         env: dict[str, str], imap_server: ImapServer, smtp_server: SmtpServer) -> None:
-    runs = [_fetch(env), _fetch(env)]
+    runs = [_fetch(env, "--json"), _fetch(env, "--json")]
     results = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [err for _, err in results]
+    # each message answered by one of the two; the other found it held or done
+    outcomes = [m["outcome"] for out, _ in results for m in json.loads(out)["messages"]]
+    assert outcomes.count("answered") == 3 and set(outcomes) <= {"answered", "held", "done"}
     _assert_each_once(env, imap_server, smtp_server)

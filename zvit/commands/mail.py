@@ -70,4 +70,6 @@ def fetch_data(result: Any) -> dict[str, Any]:
             "answers": [{"kind": a.kind, "to": list(a.recipients), "status": a.status, "subject": a.subject}
                         for a in m.answers],
         } for m in result.messages],
+        "flushed": [{"kind": a.kind, "to": list(a.recipients), "status": a.status, "subject": a.subject}
+                    for a in result.flushed],
     }

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
@@ -22,7 +23,7 @@ from zvit.mail.imap import ImapConfig, Mailbox, open_mailbox
 from zvit.mail.ledger import Claim, claim_message, finish_message
 from zvit.mail.message import MAX_MESSAGE_BYTES, MailItem, parse_message
 from zvit.normalize.periods import last_ended
-from zvit.notify.dispatch import utc_now
+from zvit.notify.dispatch import flush_queue, utc_now
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.transport import Transport
 from zvit.pipeline import FileFate, Job, Received, process
@@ -59,11 +60,14 @@ class FetchResult:
 
     mailbox: str
     messages: list[MessageResult] = field(default_factory=list)
+    #: answers (and other notices) an earlier cycle could not deliver, tried again first
+    flushed: list[NotificationOutcome] = field(default_factory=list)
 
     @property
     def undelivered(self) -> list[NotificationOutcome]:
         """Answers not delivered (queued for the next cycle, or failed)."""
-        return [a for m in self.messages for a in m.answers if a.status in ("queued", "failed")]
+        answers = [*self.flushed, *(a for m in self.messages for a in m.answers)]
+        return [a for a in answers if a.status in ("queued", "failed")]
 
 
 def fetch_mail(engine: Engine, *, registry: Registry, settings: Settings, transport: Transport,
@@ -72,7 +76,8 @@ def fetch_mail(engine: Engine, *, registry: Registry, settings: Settings, transp
     config = ImapConfig.from_settings(settings)
     clock = now or (lambda: datetime.now(UTC))
     ensure_schema(engine)
-    result = FetchResult(config.mailbox)
+    # an answer the relay refused last time goes out now, before new ones: every 15 minutes, not once a quarter
+    result = FetchResult(config.mailbox, flushed=flush_queue(engine, transport, now=utc_now(clock())))
     with open_mailbox(config, ssl_context=ssl_context) as box:
         box.ensure_processed_folder()
         replies = 0
@@ -124,7 +129,7 @@ def _process(engine: Engine, row_id: int, uid: int, box: Mailbox, item: MailItem
                                     settings=settings, now=now) if may_reply else []
         return MessageResult(uid, item.sender, item.subject, "unregistered", answers=tuple(answers))
     stated = item.period
-    folder_period = stated or last_ended(received.astimezone(UTC).date()).code
+    folder_period = stated or last_ended(received.astimezone(ZoneInfo(settings.timezone)).date()).code
     files = _save(item, settings.inbox_dir / folder_period / "mail" / f"{box.uidvalidity}-{uid}")
     # The period the message names is the one collected (a report for another is rejected); else each file's own,
     # and a file that names none (unreadable) is filed under the period that has just ended.
