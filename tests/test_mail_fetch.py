@@ -208,6 +208,21 @@ def test_an_answer_the_relay_did_not_take_goes_out_with_the_next_fetch_once(
     assert relay.messages[0].message["In-Reply-To"] is not None
 
 
+def test_a_message_too_large_to_take_is_answered_without_being_downloaded(
+        engine: Engine, registry: Registry, imap_server: ImapServer, smtp_server: SmtpServer,
+        seed_fixtures: dict[str, list[Path]]) -> None:
+    imap_server.deliver(mail(SENDERS[1], "Звіт і скани", attachments=(seed_fixtures["docx"][1],
+                                                                    ("scan.tiff", bytes(200_000)))))
+    result = fetch_mail(engine, registry=registry, settings=Settings.load(), transport=smtp_server.transport(),
+                        max_message_bytes=100_000)
+    [message] = result.messages
+    assert (message.outcome, message.files) == ("answered", ())
+    [answer] = smtp_server.messages
+    assert str(answer.message["Subject"]) == "Re: Звіт і скани — лист завеликий"
+    assert "вкладення не взято" in _text(answer.message)
+    assert receipts_for_period(engine, "2022-Q3") == [] and len(imap_server.folder_uids("zvit-processed")) == 1
+
+
 def test_a_message_is_identified_by_its_message_id_or_else_sender_date_and_subject() -> None:
     message = mail(SENDERS[0], "Звіт за I півріччя 2023 року", "", attachments=(("../../etc/passwd", b"x"),))
     item = parse_message(message.as_bytes())

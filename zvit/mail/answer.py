@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from zvit.formatting import city_date, number, period_label, uk_date, uk_datetime
-from zvit.mail.message import Attachment, MailItem
+from zvit.mail.message import MAX_MESSAGE_BYTES, Attachment, MailItem
 from zvit.notify.dispatch import deliver
 from zvit.notify.findings import by_severity
 from zvit.notify.ledger import NotificationOutcome
@@ -50,14 +50,16 @@ class Thread:
 
 def send_receipt(engine: Engine, row_id: int, thread: Thread, fates: Sequence[FileFate], *,
                  department: DepartmentEntry, registry: Registry, transport: Transport, settings: Settings,
-                 period: str | None, dropped: int = 0, now: datetime) -> NotificationOutcome:
+                 period: str | None, dropped: int = 0, too_large: bool = False,
+                 now: datetime) -> NotificationOutcome:
     """The one receipt for a registered sender's message (key `receipt/mail/<ledger id>`: never sent twice)."""
     files = [_file(engine, fate, registry) for fate in fates]
     verdicts = list(dict.fromkeys(word for f in files for word in f["verdicts"]))
     context: dict[str, Any] = {
         "department": department.name, "subject": thread.subject, "reply_subject": reply_subject(thread.subject),
         "files": files, "verdicts": verdicts,
-        "received": uk_datetime(thread.received, settings.timezone), "dropped": dropped,
+        "received": uk_datetime(thread.received, settings.timezone), "dropped": dropped, "too_large": too_large,
+        "limit_mb": MAX_MESSAGE_BYTES // 2**20,
         "rejected": any(r["status"] == Status.REJECTED for f in files for r in f["reports"]),
         "refused": any(f["refused"] for f in files), "send_instead": SEND_INSTEAD,
         "period": period_label(period) if period else "", **_deadline(registry, period, settings, now),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from zvit.normalize.periods import last_ended
 from zvit.notify.dispatch import flush_queue, utc_now
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.transport import Transport
-from zvit.pipeline import FileFate, Job, Received, process
+from zvit.pipeline import FileFate, Job, Outcome, Received, process
 from zvit.registry import DepartmentEntry, Registry
 from zvit.settings import Settings
 from zvit.warehouse.receipts import Origin
@@ -71,8 +71,10 @@ class FetchResult:
 
 
 def fetch_mail(engine: Engine, *, registry: Registry, settings: Settings, transport: Transport,
-               ssl_context: ssl.SSLContext | None = None, now: Callable[[], datetime] | None = None) -> FetchResult:
-    """Fetch the mailbox the settings name once (ZVIT_IMAP_*), storing attachments under ZVIT_INBOX_DIR."""
+               ssl_context: ssl.SSLContext | None = None, now: Callable[[], datetime] | None = None,
+               max_message_bytes: int = MAX_MESSAGE_BYTES) -> FetchResult:
+    """Fetch the mailbox the settings name once (ZVIT_IMAP_*), storing attachments under ZVIT_INBOX_DIR; a message
+    larger than `max_message_bytes` is answered without being downloaded."""
     config = ImapConfig.from_settings(settings)
     clock = now or (lambda: datetime.now(UTC))
     ensure_schema(engine)
@@ -83,22 +85,22 @@ def fetch_mail(engine: Engine, *, registry: Registry, settings: Settings, transp
         replies = 0
         for uid in box.unprocessed():
             outcome = _one(engine, box, uid, registry=registry, settings=settings, transport=transport,
-                           now=utc_now(clock()), may_reply=replies < MAX_UNREGISTERED_REPLIES)
+                           now=utc_now(clock()), may_reply=replies < MAX_UNREGISTERED_REPLIES,
+                           limit=max_message_bytes)
             replies += outcome.outcome == "unregistered"
             result.messages.append(outcome)
     return result
 
 
 def _one(engine: Engine, box: Mailbox, uid: int, *, registry: Registry, settings: Settings, transport: Transport,
-         now: datetime, may_reply: bool) -> MessageResult:
-    data = box.download(uid)
+         now: datetime, may_reply: bool, limit: int = MAX_MESSAGE_BYTES) -> MessageResult:
+    data = box.download(uid, limit=limit)
     if data is None:
         header = box.headers(uid)
         if header is None:
             return MessageResult(uid, "", "", "held")  # gone: another fetch moved it
-        item = parse_message(header)
-        log.warning("message %d from %s is larger than %d MB: not downloaded", uid, item.sender,
-                    MAX_MESSAGE_BYTES // 2**20)
+        item = replace(parse_message(header), too_large=True)
+        log.warning("message %d from %s is larger than %d MB: not downloaded", uid, item.sender, limit // 2**20)
     else:
         item = parse_message(data)
     claimed = claim_message(engine, box.config.mailbox, box.uidvalidity, uid, item, now=now)
@@ -130,15 +132,18 @@ def _process(engine: Engine, row_id: int, uid: int, box: Mailbox, item: MailItem
         return MessageResult(uid, item.sender, item.subject, "unregistered", answers=tuple(answers))
     stated = item.period
     folder_period = stated or last_ended(received.astimezone(ZoneInfo(settings.timezone)).date()).code
-    files = _save(item, settings.inbox_dir / folder_period / "mail" / f"{box.uidvalidity}-{uid}")
+    files = [] if item.too_large else _save(item, settings.inbox_dir / folder_period / "mail"
+                                             / f"{box.uidvalidity}-{uid}")
     # The period the message names is the one collected (a report for another is rejected); else each file's own,
     # and a file that names none (unreadable) is filed under the period that has just ended.
     job = Job(registry=registry, engine=engine, period=stated, origin=Origin.MAIL, sender=item.sender,
               received_at=received, timezone=settings.timezone, default_period=folder_period)
-    outcome = process([Received(path, received, Origin.MAIL, item.sender) for path in files], job)
+    outcome = process([Received(path, received, Origin.MAIL, item.sender) for path in files], job) if files \
+        else Outcome([])
     period = stated or next((c.report.period for c in outcome.reports if c.report.period), folder_period)
     answer = send_receipt(engine, row_id, thread, outcome.files, department=department, registry=registry,
-                          transport=transport, settings=settings, period=period, dropped=item.dropped, now=now)
+                          transport=transport, settings=settings, period=period, dropped=item.dropped,
+                          too_large=item.too_large, now=now)
     return MessageResult(uid, item.sender, item.subject, "answered", department.code, period,
                          tuple(outcome.files), (answer,))
 

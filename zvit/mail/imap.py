@@ -90,10 +90,10 @@ class Mailbox:
                 return int(match[1])
         return None
 
-    def download(self, uid: int) -> bytes | None:
-        """The whole message, leaving it unread on the server; None when it is gone or too large to take."""
+    def download(self, uid: int, *, limit: int = MAX_MESSAGE_BYTES) -> bytes | None:
+        """The whole message, leaving it unread on the server; None when it is gone or larger than `limit`."""
         size = self.size(uid)
-        if size is None or size > MAX_MESSAGE_BYTES:
+        if size is None or size > limit:
             return None
         data = self._ok(self.client.uid("FETCH", str(uid), "(BODY.PEEK[])"), "fetch")
         for item in data:

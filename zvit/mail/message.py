@@ -53,6 +53,8 @@ class MailItem:
     automatic: bool
     #: attachments past MAX_ATTACHMENTS, not taken
     dropped: int = 0
+    #: larger than MAX_MESSAGE_BYTES: only its header was read, its files not taken
+    too_large: bool = False
 
     @property
     def key(self) -> str:
