@@ -25,8 +25,10 @@ FATES: tuple[str, ...] = ("stored", "unreadable", "unregistered", "duplicate", "
 #: Where a file came from (zvit.warehouse.receipts.Origin): an inbox folder, a mailbox, the web page.
 ORIGINS: tuple[str, ...] = ("folder", "mail", "upload")
 #: What zvit emails: departments get rejection, reminder and overdue notices, the consolidator a digest,
-#: the operators an alert.
-NOTIFICATION_KINDS: tuple[str, ...] = ("rejection", "reminder", "overdue", "digest", "alert")
+#: the operators an alert; a mailed report's sender gets a receipt, an unregistered sender a reply saying so
+#: (and the consolidator a note of it, also 'unregistered').
+NOTIFICATION_KINDS: tuple[str, ...] = ("rejection", "reminder", "overdue", "digest", "alert", "receipt",
+                                       "unregistered")
 #: queued: not delivered yet (retried on the next run); failed: refused for good or out of attempts;
 #: cancelled: no longer due (the department submitted, or the rejected submission was replaced).
 NOTIFICATION_STATUSES: tuple[str, ...] = ("sent", "queued", "failed", "cancelled")

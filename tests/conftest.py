@@ -15,6 +15,7 @@ from zvit.samples.seed import write_fixtures
 pytest_plugins = [
     "tests.warehouse_fixtures", "tests.report_fixtures", "tests.prefect_fixtures", "tests.smtp_fixtures",
     "tests.web_fixtures",
+    "tests.imap_fixtures",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

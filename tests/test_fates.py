@@ -70,7 +70,7 @@ def test_zvit_run_lists_every_file_with_its_fate(quarter: tuple[Path, dict[str, 
     assert files["unknown-department.txt"]["fate"] == "unregistered"
     assert files["unknown-department.txt"]["submission_id"] is not None
     assert "Відділ невідомих справ" in files["unknown-department.txt"]["error"]
-    assert files["hostile-old-word.doc"]["fate"] == "unsupported"
+    assert files["hostile-old-excel.xls"]["fate"] == "unsupported"
     for case in REFUSED:
         refused = files[f"hostile-{case.name}"]
         assert refused["fate"] in ("unreadable", "unsupported"), case.name

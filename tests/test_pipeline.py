@@ -25,7 +25,7 @@ def inbox(tmp_path: Path, seed_fixtures: dict[str, list[Path]]) -> Path:
     for path in seed_fixtures["docx"]:
         shutil.copy(path, folder / path.name)
     shutil.copy(seed_fixtures["docx"][0], folder / "zz-copy-of-the-first.docx")
-    (folder / "viddil-deputatskoi-diialnosti.pdf").write_bytes(b"%PDF-1.4 a printed report")
+    (folder / "viddil-deputatskoi-diialnosti.jpg").write_bytes(b"\xff\xd8\xff a photo of the printed report")
     (folder / "upravlinnia-zvernen-zvit.docx").write_bytes(b"not a zip")
     (folder / ".hidden.docx").write_bytes(b"an editor's lock file")
     return folder
@@ -43,13 +43,13 @@ def test_every_file_gets_its_fate_and_the_warehouse_records_it(inbox: Path, ware
         second: (Fate.STORED, "upravlinnia-zviazkiv"),
         third: (Fate.STORED, "upravlinnia-zvernen"),
         "zz-copy-of-the-first.docx": (Fate.DUPLICATE, "viddil-deputatskoi-diialnosti"),
-        "viddil-deputatskoi-diialnosti.pdf": (Fate.UNSUPPORTED, "viddil-deputatskoi-diialnosti"),
+        "viddil-deputatskoi-diialnosti.jpg": (Fate.UNSUPPORTED, "viddil-deputatskoi-diialnosti"),
         "upravlinnia-zvernen-zvit.docx": (Fate.UNREADABLE, "upravlinnia-zvernen"),
     }
     by_name = {f.name: f for f in outcome.files}
     assert by_name["zz-copy-of-the-first.docx"].reason == (
         f"zz-copy-of-the-first.docx: цей самий файл уже отримано як «{first}»")
-    assert "Word (.docx), Excel (.xlsx) або CSV" in (by_name["viddil-deputatskoi-diialnosti.pdf"].reason or "")
+    assert "Word (.docx), Excel (.xlsx) або CSV" in (by_name["viddil-deputatskoi-diialnosti.jpg"].reason or "")
     recorded = {r.name: (r.fate, r.size, r.submission_id is not None) for r in receipts_for_period(warehouse, "2022-Q3")}
     # a duplicate points at the submission stored from the first copy
     assert recorded == {f.name: (f.fate, (inbox / f.name).stat().st_size, f.fate in (Fate.STORED, Fate.DUPLICATE))

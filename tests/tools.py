@@ -47,6 +47,11 @@ def _initdb() -> str | None:
     return None
 
 
+def _executable(path: str) -> str | None:
+    """The path when it is a program this user may run (Debian keeps daemons in /usr/sbin, off a user's PATH)."""
+    return path if os.access(path, os.X_OK) else None
+
+
 @dataclass(frozen=True)
 class Tool:
     """A program a test needs, how to find it, and the Debian package that has it."""
@@ -58,6 +63,8 @@ class Tool:
 
 TOOLS = {
     "chromium": Tool("chromium", _chromium, " or set ZVIT_TEST_CHROMIUM"),
+    "dovecot": Tool("dovecot-imapd", lambda: shutil.which("dovecot") or _executable("/usr/sbin/dovecot")),
+    "soffice": Tool("libreoffice-writer-nogui", lambda: shutil.which("soffice")),
     "initdb": Tool("postgresql", _initdb, " or set ZVIT_TEST_PG_BINDIR"),
     "pdfinfo": Tool("poppler-utils", lambda: shutil.which("pdfinfo")),
     "pdftoppm": Tool("poppler-utils", lambda: shutil.which("pdftoppm")),

@@ -13,7 +13,8 @@ from zvit.quality.findings import PARAGRAPH, Finding, location_text
 __all__ = ["MONEY_FIELDS", "NUMBER_FIELDS", "PARAGRAPH", "DecisionCitation", "Finding", "FormLine", "Report",
            "Signer", "SourceFormat", "SourceLocation", "Total"]
 
-SourceFormat = Literal["docx", "xlsx", "csv", "txt"]
+#: doc, rtf and odt are read as Word after LibreOffice converts them; pdf by its text layer
+SourceFormat = Literal["docx", "xlsx", "csv", "txt", "doc", "rtf", "odt", "pdf"]
 
 #: The amount and percent fields of a report line, in the order of the official form.
 MONEY_FIELDS: tuple[str, ...] = ("planned", "annual", "financed")

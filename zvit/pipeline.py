@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from zvit.errors import PeriodError
+from zvit.intake.convert import CONVERTED_SUFFIXES, find_soffice
 from zvit.model import Report
 from zvit.normalize.periods import parse_period_code
 from zvit.quality.findings import Finding, Status, status_for
@@ -31,8 +32,9 @@ from zvit.warehouse.registry_sync import sync_registry
 
 log = logging.getLogger(__name__)
 
-#: The formats zvit reads; any other file in an inbox is refused as unsupported, never ignored.
-READ_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt")
+#: The formats zvit reads; any other file in an inbox is refused as unsupported, never ignored. Old Word,
+#: RTF and OpenDocument files are read after LibreOffice converts them to .docx; a PDF by its text layer.
+READ_SUFFIXES = (".docx", ".xlsx", ".xlsm", ".csv", ".txt", *CONVERTED_SUFFIXES, ".pdf")
 #: What a department is asked to send instead.
 SEND_INSTEAD = "надішліть звіт у форматі Word (.docx), Excel (.xlsx) або CSV"
 
@@ -113,6 +115,8 @@ class Job:
     sender: str | None = None
     #: the city's time zone, for the deadlines the registry sync writes
     timezone: str = "Europe/Kyiv"
+    #: the period a file that names none (unreadable, unsupported) is recorded under, when `period` is None
+    default_period: str | None = None
 
     @property
     def stores(self) -> bool:
@@ -160,7 +164,7 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     """Take files to their fates: refuse what zvit cannot read, read the rest, check them all at once, store each
     report in its own transaction and record every file's fate."""
     steps = steps or Steps()
-    readable = [f for f in files if f.path.suffix.lower() in READ_SUFFIXES]
+    readable = [f for f in files if _readable(f.path)]
     submitted, unreadable = steps.read([f.path for f in readable])
     submitted, unreadable = _for_department(submitted, unreadable, job)
     checked = steps.check(submitted, job) if submitted else []
@@ -228,25 +232,46 @@ def _fates(files: Sequence[Received], checked: Sequence[Checked], unreadable: Se
     fates = []
     for file in files:
         size = _size(file.path)
-        if file.path.suffix.lower() not in READ_SUFFIXES:
+        if not _readable(file.path):
             if job.department is not None and department_in_name(file.path.name, job.registry) != job.department:
                 continue
-            fates.append(FileFate(file, Fate.UNSUPPORTED, _sha256(file.path), size,
-                                  f"{file.path.name}: «{file.path.suffix or 'без розширення'}» — формат, який zvit "
-                                  f"не читає: {SEND_INSTEAD}",
-                                  department_in_name(file.path.name, job.registry)))
+            fates.append(FileFate(file, Fate.UNSUPPORTED, _sha256(file.path), size, _unsupported(file.path),
+                                  _department(file, job.registry)))
         elif file.path in problems:
             problem = problems[file.path]
             fates.append(FileFate(file, Fate.UNREADABLE, problem.sha256, size, problem.message,
-                                  department_in_name(file.path.name, job.registry)))
+                                  _department(file, job.registry)))
         elif file.path in by_path:
             reports = tuple(by_path[file.path])
             fates.append(_fate_of_reports(file, reports, size, job))
         elif job.department is None:  # read, yet no report in it: still a fate, never silence
             fates.append(FileFate(file, Fate.UNREADABLE, _sha256(file.path), size,
                                   f"{file.path.name}: no report found in the file",
-                                  department_in_name(file.path.name, job.registry)))
+                                  _department(file, job.registry)))
     return fates
+
+
+def _readable(path: Path) -> bool:
+    """Whether zvit reads the file's format here: a converted one only where LibreOffice is installed."""
+    suffix = path.suffix.lower()
+    return suffix in READ_SUFFIXES and (suffix not in CONVERTED_SUFFIXES or find_soffice() is not None)
+
+
+def _unsupported(path: Path) -> str:
+    """Why a file is not read, and what to send instead."""
+    if path.suffix.lower() in CONVERTED_SUFFIXES:
+        return (f"{path.name}: not read: install LibreOffice or send .docx — файл «{path.suffix}» читається "
+                f"після перетворення LibreOffice, якого тут не встановлено: {SEND_INSTEAD}")
+    return f"{path.name}: «{path.suffix or 'без розширення'}» — формат, який zvit не читає: {SEND_INSTEAD}"
+
+
+def _department(file: Received, registry: Registry) -> str | None:
+    """Whom a file that could not be read is from: the code in its name, else its sender's department."""
+    found = department_in_name(file.path.name, registry)
+    if found is None and file.sender:
+        sender = file.sender.lower()
+        found = next((d.code for d in registry.departments if sender in (e.lower() for e in d.emails)), None)
+    return found
 
 
 def _fate_of_reports(file: Received, reports: tuple[Checked, ...], size: int, job: Job) -> FileFate:
@@ -256,7 +281,7 @@ def _fate_of_reports(file: Received, reports: tuple[Checked, ...], size: int, jo
                if f.rule_code in ("REPORT-DEPARTMENT-UNKNOWN", "REPORT-PROGRAM-UNKNOWN")]
     if unknown:
         return FileFate(file, Fate.UNREGISTERED, sha256, size, " ".join(dict.fromkeys(unknown)),
-                        department or department_in_name(file.path.name, job.registry), reports)
+                        department or _department(file, job.registry), reports)
     fate = Fate.STORED if job.stores else Fate.CHECKED
     return FileFate(file, fate, sha256, size, None, department, reports)
 
@@ -286,7 +311,7 @@ def _duplicate_or_not(fate: FileFate, previously: dict[int, str]) -> FileFate:
 
 def _receipt(fate: FileFate, job: Job) -> Receipt:
     ids = fate.submission_ids
-    period = job.period or next((c.report.period for c in fate.reports if c.report.period), None)
+    period = job.period or next((c.report.period for c in fate.reports if c.report.period), job.default_period)
     return Receipt(name=fate.name, size=fate.size, sha256=fate.sha256, origin=fate.file.origin,
                    received_at=_aware(fate.file.received_at), fate=fate.fate, reason=fate.reason, period=period,
                    department=fate.department, sender=fate.file.sender, submission_id=ids[0] if ids else None)

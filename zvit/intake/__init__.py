@@ -27,8 +27,12 @@ class ReportLayout:
     footer_lines: list[str]
 
 
-_OLD_BINARY = {".doc": "Word 97-2003 (.doc)", ".xls": "Excel 97-2003 (.xls)"}
+_OLD_BINARY = {".xls": "Excel 97-2003 (.xls)"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ODT = b"application/vnd.oasis.opendocument.text"
+#: formats known by their name when their content does not tell (an RTF or a web page saved as .doc converts too)
+_BY_SUFFIX: dict[str, SourceFormat] = {".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv",
+                                       ".doc": "doc", ".rtf": "rtf", ".odt": "odt", ".pdf": "pdf"}
 
 
 def detect_format(path: Path) -> SourceFormat:
@@ -36,28 +40,42 @@ def detect_format(path: Path) -> SourceFormat:
     suffix = path.suffix.lower()
     with path.open("rb") as handle:
         head = handle.read(8)
-    if head.startswith(_OLE_MAGIC) or suffix in _OLD_BINARY:
+    if head.startswith(_OLE_MAGIC):
+        if suffix == ".doc":
+            return "doc"
         kind = _OLD_BINARY.get(suffix, "an old binary Office format")
         raise IntakeError(path.name, f"{kind} is not supported: save it as .docx or .xlsx", code="INTAKE-FORMAT")
+    if suffix in _OLD_BINARY:
+        raise IntakeError(path.name, f"{_OLD_BINARY[suffix]} is not supported: save it as .docx or .xlsx",
+                          code="INTAKE-FORMAT")
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith(b"PK") and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
+                mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         except ZIP_ERRORS:
-            names = set()  # damaged: the name decides, and opening it as that kind says what is wrong
+            names, mimetype = set(), b""  # damaged: the name decides, and opening it as that kind says what is wrong
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-    if suffix in (".docx", ".xlsx", ".xlsm"):
-        return "xlsx" if suffix != ".docx" else "docx"
-    if suffix == ".csv":
-        return "csv"
-    return "txt"
+        if mimetype.strip() == _ODT:
+            return "odt"
+    return _BY_SUFFIX.get(suffix, "txt")
 
 
 def _reader(fmt: SourceFormat) -> Callable[[Path], list[list[Block]]]:
     # Imported on demand: reading a CSV should not pay for python-docx or openpyxl.
+    if fmt in ("doc", "rtf", "odt"):
+        return lambda path: _converted(path, fmt)
+    if fmt == "pdf":
+        from zvit.intake.pdf_reader import read_pdf
+
+        return read_pdf
     if fmt == "docx":
         from zvit.intake.docx_reader import read_docx
 
@@ -73,6 +91,18 @@ def _reader(fmt: SourceFormat) -> Callable[[Path], list[list[Block]]]:
     from zvit.intake.txt_reader import read_txt
 
     return read_txt
+
+
+def _converted(path: Path, fmt: str) -> list[list[Block]]:
+    """An old Word, RTF or OpenDocument file, converted to .docx by LibreOffice and read as Word."""
+    from zvit.intake.convert import converted_docx
+    from zvit.intake.docx_reader import read_docx
+
+    with converted_docx(path, fmt) as docx:
+        try:
+            return read_docx(docx)
+        except IntakeError as error:  # it names the converted copy: name the file that was sent
+            raise IntakeError(path.name, error.problem, code=error.code) from None
 
 
 def read_raw_reports(path: Path) -> tuple[SourceFormat, list[RawReport]]:

@@ -67,3 +67,19 @@ def check_text_size(path: Path) -> None:
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise IntakeError(path.name, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: too large for a report",
                           code="INTAKE-LIMIT")
+
+#: LibreOffice converting an old Word, RTF or OpenDocument file: it starts in 3-8 s on a loaded machine and
+#: converts a report in under a second; past this the file (or the machine) is hostile and the conversion killed.
+CONVERT_SECONDS = 60
+#: LibreOffice's address space (not resident memory: it maps its libraries, about 1 GB, before reading anything).
+CONVERT_MEMORY_BYTES = 3 * 2**30
+#: A file to convert: an old Word report is a few hundred kilobytes, even with a scanned signature.
+MAX_CONVERTED_BYTES = 20 * 2**20
+#: A PDF report: a few pages, tens of kilobytes of text; a scan is megabytes (and refused anyway).
+MAX_PDF_BYTES = 20 * 2**20
+#: Pages of a PDF report: a program's report is a few pages, a large one tens.
+MAX_PDF_PAGES = 100
+#: What a PDF's compressed streams may inflate to in all: a PDF bomb inflates one stream to gigabytes.
+MAX_PDF_INFLATED_BYTES = 200 * 2**20
+#: Characters on all pages (a report's text is tens of thousands; table extraction costs grow with it).
+MAX_PDF_CHARS = 1_000_000
