@@ -48,7 +48,7 @@ BROKEN = "upravlinnia-zvernen-zvit-9m.docx"
 BROKEN_REASON = "upravlinnia-zvernen-zvit-9m.docx: файл пошкоджено, його не вдалося відкрити як документ Word"
 #: a file whose name tells no department
 STRAY = "scan0001.pdf"
-STRAY_REASON = "scan0001.pdf: «.pdf» — формат, який zvit не читає"
+STRAY_REASON = "scan0001.pdf: «.pdf» — формат, який система не читає"
 RECEIVED = dt.datetime(2022, 10, 7, 9, 30, tzinfo=dt.UTC)  # 12:30 in Kyiv, three days before the deadline
 SETTINGS = Settings(reminder_days_before=3, overdue_repeat_days=7, overdue_max=3)
 NOT_SUBMITTED = ("не подано", "не подали", "не надійшов", "ще не надходило")
@@ -228,7 +228,7 @@ def test_a_newly_refused_file_makes_a_new_digest(refused_quarter: Engine, regist
                            transport=smtp_server.transport(), settings=SETTINGS).status
 
     assert [digest("a"), digest("b")] == ["sent", "skipped"]
-    refuse(refused_quarter, "IMG_2041.jpg", "IMG_2041.jpg: «.jpg» — формат, який zvit не читає",
+    refuse(refused_quarter, "IMG_2041.jpg", "IMG_2041.jpg: «.jpg» — формат, який система не читає",
            fate=Fate.UNSUPPORTED, sha="7e")
     assert digest("c") == "sent"
     assert "IMG_2041.jpg" in smtp_server.messages[-1].text
@@ -289,7 +289,7 @@ def test_notify_refusals_sends_each_refusal_once_and_a_new_refused_file_gets_its
     # the stray .pdf names no department: nobody to tell but the consolidator, in the digest
     assert [m.rcpt_tos for m in smtp_server.messages] == [(ZVERNENNIA,)]
     refuse(refused_quarter, "upravlinnia-zvernen-zvit.doc", "upravlinnia-zvernen-zvit.doc: «.doc» — формат, "
-           "який zvit не читає", fate=Fate.UNSUPPORTED, department=ZVERNEN, sha="9a",
+           "який система не читає", fate=Fate.UNSUPPORTED, department=ZVERNEN, sha="9a",
            received_at=RECEIVED + dt.timedelta(days=1))
     assert notify() == [("sent", ZVERNENNIA)]
     assert smtp_server.messages[-1].message["Subject"].startswith(

@@ -94,7 +94,7 @@ def _without_locations(report: Report) -> dict:
     if data["total"]:
         del data["total"]["location"]
     for warning in data["warnings"]:
-        for key in ("part", "row"):
+        for key in ("part", "row", "message"):  # the message names the place in words: «сторінка 1, таблиця 1…»
             warning.pop(key)
     return data
 
@@ -133,14 +133,15 @@ def test_a_pdf_bomb_and_a_pdf_of_too_many_pages_are_refused(tmp_path: Path) -> N
 
 def test_without_libreoffice_an_old_word_file_gets_a_clear_fate(
         saved_as: dict[str, list[Path]], registry: Registry, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on it
     path = saved_as["doc"][0]
     outcome = process([Received(path, received_at=_now())], Job(registry=registry, store=False))
     [fate] = outcome.files
     assert fate.fate == Fate.UNSUPPORTED
-    assert fate.reason is not None and fate.reason.startswith(f"{path.name}: not read: install LibreOffice or send "
-                                                              ".docx")
+    assert fate.reason is not None and fate.reason.startswith(f"{path.name}: не прочитано")
+    assert "LibreOffice" in fate.reason and "(.docx)" in fate.reason  # what to send instead, in Ukrainian
+    assert f"{path.name}: not read: install LibreOffice or send .docx" in caplog.text  # the operator's line
 
 
 def _now():  # noqa: ANN202 - a datetime

@@ -246,7 +246,7 @@ def _fates(files: Sequence[Received], checked: Sequence[Checked], unreadable: Se
             fates.append(_fate_of_reports(file, reports, size, job))
         elif job.department is None:  # read, yet no report in it: still a fate, never silence
             fates.append(FileFate(file, Fate.UNREADABLE, _sha256(file.path), size,
-                                  f"{file.path.name}: no report found in the file",
+                                  f"{file.path.name}: у файлі не знайдено таблиці звіту за формою",
                                   _department(file, job.registry)))
     return fates
 
@@ -260,9 +260,11 @@ def _readable(path: Path) -> bool:
 def _unsupported(path: Path) -> str:
     """Why a file is not read, and what to send instead."""
     if path.suffix.lower() in CONVERTED_SUFFIXES:
-        return (f"{path.name}: not read: install LibreOffice or send .docx — файл «{path.suffix}» читається "
-                f"після перетворення LibreOffice, якого тут не встановлено: {SEND_INSTEAD}")
-    return f"{path.name}: «{path.suffix or 'без розширення'}» — формат, який zvit не читає: {SEND_INSTEAD}"
+        # the department is told what to send; the operator, what to install
+        log.warning("%s: not read: install LibreOffice or send .docx", path.name)
+        return (f"{path.name}: не прочитано — файл «{path.suffix}» система читає лише після перетворення "
+                f"програмою LibreOffice, якої на сервері не встановлено; {SEND_INSTEAD}")
+    return f"{path.name}: «{path.suffix or 'без розширення'}» — формат, який система не читає: {SEND_INSTEAD}"
 
 
 def _department(file: Received, registry: Registry) -> str | None:

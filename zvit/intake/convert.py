@@ -47,7 +47,8 @@ def converted_docx(path: Path, kind: str) -> Iterator[Path]:
     LibreOffice is missing, cannot read it, or takes too long."""
     soffice = find_soffice()
     if soffice is None:
-        raise IntakeError(path.name, "not read: install LibreOffice or send .docx", code="INTAKE-FORMAT")
+        raise IntakeError(path.name, "не прочитано: на сервері немає LibreOffice, щоб перетворити файл; "
+                          "надішліть звіт у форматі Word (.docx)", code="INTAKE-FORMAT")
     if path.stat().st_size > MAX_CONVERTED_BYTES:
         raise IntakeError(path.name, f"the file is larger than {MAX_CONVERTED_BYTES // 2**20} MB: too large for a "
                                      "report", code="INTAKE-LIMIT")
