@@ -68,7 +68,8 @@ def test_old_binary_excel_format_is_named(tmp_path: Path) -> None:
     # an old Word file is converted by LibreOffice (tests/test_intake_converted.py); an old Excel file is not
     path = tmp_path / "zvit.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    with pytest.raises(IntakeError, match=r"Excel 97-2003 \(\.xls\) is not supported: save it as \.docx or \.xlsx") as error:
+    english = r"Excel 97-2003 \(\.xls\) is not supported: save it as \.docx or \.xlsx"
+    with pytest.raises(IntakeError, match=english) as error:
         read_reports(path)
     assert error.value.told == ("zvit.xls: Файл не вдалося прочитати як звіт: файл у старому форматі Word чи Excel "
                                 "97-2003, якого система не читає. Надішліть звіт у форматі Word (.docx), Excel (.xlsx) "
