@@ -34,5 +34,8 @@ def test_validate_table_is_in_ukrainian_and_an_unreadable_file_exits_2(
     broken.write_bytes(b"PK\x03\x04broken")
     assert main(["validate", str(broken), str(seed_path)]) == 2
     captured = capsys.readouterr()
-    assert captured.err == "zvit: broken.xlsx: truncated or damaged\n"
+    # what the department is told, in its words (the English technical line goes to the log)
+    assert captured.err == ("zvit: broken.xlsx: Файл не вдалося прочитати як звіт: файл пошкоджений або обрізаний "
+                            "(можливо, надіслано не до кінця). Надішліть звіт у форматі Word (.docx), Excel (.xlsx) "
+                            "або CSV.\n")
     assert "Висновок: відхилено" in captured.out and "критична помилка [REPORT-DECISION-WRONG-DATE]" in captured.out

@@ -77,7 +77,9 @@ def test_zvit_run_lists_every_file_with_its_fate(quarter: tuple[Path, dict[str, 
         assert refused["error"] and refused["submission_id"] is None, case.name
     broken = files[f"{BROKEN_SENDER}-zvit.docx"]
     assert (broken["fate"], broken["department"]) == ("unreadable", BROKEN_SENDER)
-    assert "truncated or damaged" in broken["error"]
+    assert broken["error"] == (f"{BROKEN_SENDER}-zvit.docx: Файл не вдалося прочитати як звіт: файл пошкоджений або "
+                               "обрізаний (можливо, надіслано не до кінця). Надішліть звіт у форматі Word (.docx), "
+                               "Excel (.xlsx) або CSV.")
 
 
 def test_the_warehouse_holds_a_row_for_each_file(quarter: tuple[Path, dict[str, str], dict]) -> None:
@@ -97,7 +99,8 @@ def test_a_department_whose_only_file_was_broken_is_not_missing(
     _, _, summary = quarter
     [state] = [s for s in summary["submissions"] if s["department"] == BROKEN_SENDER]
     assert state["status"] == "unreadable"
-    assert state["source"] == f"{BROKEN_SENDER}-zvit.docx" and "truncated or damaged" in state["reason"]
+    assert state["source"] == f"{BROKEN_SENDER}-zvit.docx"
+    assert "файл пошкоджений або обрізаний" in state["reason"] and "truncated" not in state["reason"]
 
 
 def test_a_rerun_reports_the_same_fates(quarter: tuple[Path, dict[str, str], dict]) -> None:

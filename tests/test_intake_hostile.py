@@ -46,6 +46,10 @@ def test_billion_laughs_is_never_expanded(seed_fixtures: dict[str, list[Path]], 
         reports = read_reports(path)
     except IntakeError as error:
         assert error.code == "INTAKE-FORMAT" and "\n" not in str(error)  # refused outright, in one line
+        # the department is told in plain words: the parser's complaint stays in the English line
+        assert error.told.startswith(f"laughs.{fmt}: Файл не вдалося прочитати як звіт: файл ")
+        assert "\n" not in error.told
+        assert not re.search(r"lol|DOCTYPE|[Ee]ntit|[Ww]orkbook", error.told)
     else:
         assert "lollol" not in str([r.model_dump() for r in reports])  # or read with the entity left alone
     assert time.monotonic() - started < 10

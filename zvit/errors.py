@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from zvit.catalogue import message
+
 #: line breaks and other control characters a file name may hold (Linux allows all but «/» and NUL)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
@@ -24,16 +26,24 @@ class ZvitError(Exception):
 
 
 class IntakeError(ZvitError):
-    """A submitted file cannot be read as a report; the message names the file and what is wrong."""
+    """A submitted file cannot be read as a report: `str()` is the English line for logs and diagnostics, `told`
+    the Ukrainian line the department reads (the catalogue's sentence for `code`, with `uk` as its {problem})."""
 
-    def __init__(self, source: str, problem: str, *, code: str = "INTAKE-FORMAT", row: str | None = None,
+    def __init__(self, source: str, problem: str, *, uk: str, code: str = "INTAKE-FORMAT", row: str | None = None,
                  column: str | None = None, value: str | None = None) -> None:
-        self.source, self.problem, self.code = source, problem, code
+        self.source, self.problem, self.uk, self.code = source, problem, uk, code
         self.row, self.column, self.value = row, column, value
         where = ", ".join(part for part in (row, f"column {column}" if column else None) if part)
         found = f" (found {value!r})" if value is not None else ""
         # every command, log and notice shows this on one line, whatever the file's name holds
         super().__init__(printable(f"{source}: {problem}{' at ' + where if where else ''}{found}"))
+
+    @property
+    def told(self) -> str:
+        """What the department is told, on one line naming the file: plain Ukrainian, no library's words."""
+        said = message(self.code, problem=self.uk, row=self.row or "", column=self.column or "",
+                       value=self.value or "")
+        return printable(f"{self.source}: {said}")
 
 
 class PeriodError(ZvitError, ValueError):

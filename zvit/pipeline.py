@@ -83,6 +83,8 @@ class FileFate:
     #: the department it is from (its report's, else as the registry tells from its name or sender)
     department: str | None = None
     reports: tuple[Checked, ...] = ()
+    #: for the log, when the reason (in Ukrainian, for the department) leaves out the technical line in English
+    detail: str | None = None
 
     @property
     def name(self) -> str:
@@ -181,7 +183,7 @@ def _log(fates: Sequence[FileFate]) -> None:
     """One line per file not taken as a report, and a count of every fate."""
     for fate in fates:
         if fate.reason:
-            log.info("%s: %s", fate.fate.value, fate.reason)
+            log.info("%s: %s", fate.fate.value, fate.detail or fate.reason)
     counts = Counter(fate.fate.value for fate in fates)
     log.info("%d files: %s", len(fates), ", ".join(f"{name} {count}" for name, count in counts.items()))
 
@@ -240,7 +242,7 @@ def _fates(files: Sequence[Received], checked: Sequence[Checked], unreadable: Se
         elif file.path in problems:
             problem = problems[file.path]
             fates.append(FileFate(file, Fate.UNREADABLE, problem.sha256, size, problem.message,
-                                  _department(file, job.registry)))
+                                  _department(file, job.registry), detail=problem.detail or None))
         elif file.path in by_path:
             reports = tuple(by_path[file.path])
             fates.append(_fate_of_reports(file, reports, size, job))

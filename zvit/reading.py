@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zvit.errors import IntakeError, ZvitError, printable
+from zvit.catalogue import message
+from zvit.errors import DateError, IntakeError, ZvitError, printable
 from zvit.intake import read_reports
 from zvit.model import Report
 
@@ -30,12 +31,15 @@ class Submitted:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A file that could not be read as a report, and why (one line naming the file)."""
+    """A file that could not be read as a report, and why: in Ukrainian for the department, in English for the log
+    (each one line naming the file)."""
 
     path: Path
     message: str
     #: '' when the file could not even be opened
     sha256: str = ""
+    #: the technical line for logs and diagnostics: the library's words, which the department is not shown
+    detail: str = ""
 
 
 def file_sha256(path: Path) -> str:
@@ -54,11 +58,24 @@ def read_file(path: Path) -> tuple[list[Submitted], Unreadable | None]:
         sha256 = file_sha256(path)
         return [Submitted(path, sha256, report) for report in read_reports(path)], None
     except IntakeError as error:
-        return [], Unreadable(path, str(error), sha256)
+        return [], Unreadable(path, error.told, sha256, str(error))
     except ZvitError as error:  # a period, number or date the file holds: the message names the file first
-        return [], Unreadable(path, printable(f"{path.name}: {error}"), sha256)
+        return [], Unreadable(path, _told(path, _content_problem(error)), sha256, printable(f"{path.name}: {error}"))
     except OSError as error:
-        return [], Unreadable(path, f"{path.name}: {error.strerror or error}", sha256)
+        return [], Unreadable(path, _told(path, "файл не вдалося відкрити на сервері"), sha256,
+                              printable(f"{path.name}: {error.strerror or error}"))
+
+
+def _content_problem(error: ZvitError) -> str:
+    """What the department is told of a value in its file that cannot be read (a date, a period, a number)."""
+    if isinstance(error, DateError):
+        return f"у тексті дата, якої немає в календарі: «{error.written}»"
+    return "у файлі значення, яке не вдалося прочитати"
+
+
+def _told(path: Path, problem: str) -> str:
+    """The catalogue's sentence for a file that cannot be read, on one line naming the file."""
+    return printable(f"{path.name}: {message('INTAKE-FORMAT', problem=problem)}")
 
 
 def read_files(paths: Iterable[Path], *, pool: Executor | None = None) -> tuple[list[Submitted], list[Unreadable]]:

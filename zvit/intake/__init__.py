@@ -28,6 +28,7 @@ class ReportLayout:
 
 
 _OLD_BINARY = {".xls": "Excel 97-2003 (.xls)"}
+_OLD_BINARY_UK = "файл у старому форматі Word чи Excel 97-2003, якого система не читає"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ODT = b"application/vnd.oasis.opendocument.text"
 #: formats known by their name when their content does not tell (an RTF or a web page saved as .doc converts too)
@@ -44,10 +45,11 @@ def detect_format(path: Path) -> SourceFormat:
         if suffix == ".doc":
             return "doc"
         kind = _OLD_BINARY.get(suffix, "an old binary Office format")
-        raise IntakeError(path.name, f"{kind} is not supported: save it as .docx or .xlsx", code="INTAKE-FORMAT")
+        raise IntakeError(path.name, f"{kind} is not supported: save it as .docx or .xlsx", uk=_OLD_BINARY_UK,
+                          code="INTAKE-FORMAT")
     if suffix in _OLD_BINARY:
         raise IntakeError(path.name, f"{_OLD_BINARY[suffix]} is not supported: save it as .docx or .xlsx",
-                          code="INTAKE-FORMAT")
+                          uk=_OLD_BINARY_UK, code="INTAKE-FORMAT")
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"{\\rtf"):
@@ -102,19 +104,20 @@ def _converted(path: Path, fmt: str) -> list[list[Block]]:
         try:
             return read_docx(docx)
         except IntakeError as error:  # it names the converted copy: name the file that was sent
-            raise IntakeError(path.name, error.problem, code=error.code) from None
+            raise IntakeError(path.name, error.problem, uk=error.uk, code=error.code, row=error.row,
+                              column=error.column, value=error.value) from None
 
 
 def read_raw_reports(path: Path) -> tuple[SourceFormat, list[RawReport]]:
     """The format and every report found in a file, before interpretation."""
     if not path.is_file():
-        raise IntakeError(path.name, "no such file", code="INTAKE-FORMAT")
+        raise IntakeError(path.name, "no such file", uk="файлу немає", code="INTAKE-FORMAT")
     fmt = detect_format(path)
     streams = _reader(fmt)(path)
     raws = [raw for stream in streams for raw in split_reports(stream)]
     if not raws:
         raise IntakeError(path.name, "no report table found (no header row with the report's columns)",
-                          code="INTAKE-NO-TABLE")
+                          uk="не знайдено таблиці звіту з графами за формою", code="INTAKE-NO-TABLE")
     return fmt, raws
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from zvit.errors import IntakeError
-from zvit.intake.limits import CONVERT_MEMORY_BYTES, CONVERT_SECONDS, MAX_CONVERTED_BYTES
+from zvit.intake.limits import CONVERT_MEMORY_BYTES, CONVERT_SECONDS, MAX_CONVERTED_BYTES, megabytes
 
 #: The formats read after conversion.
 CONVERTED_SUFFIXES = (".doc", ".rtf", ".odt")
@@ -47,11 +47,13 @@ def converted_docx(path: Path, kind: str) -> Iterator[Path]:
     LibreOffice is missing, cannot read it, or takes too long."""
     soffice = find_soffice()
     if soffice is None:
-        raise IntakeError(path.name, "не прочитано: на сервері немає LibreOffice, щоб перетворити файл; "
-                          "надішліть звіт у форматі Word (.docx)", code="INTAKE-FORMAT")
+        raise IntakeError(path.name, "not read: LibreOffice, which converts this format, is not installed",
+                          uk="на сервері немає програми LibreOffice, щоб перетворити файл", code="INTAKE-FORMAT")
     if path.stat().st_size > MAX_CONVERTED_BYTES:
         raise IntakeError(path.name, f"the file is larger than {MAX_CONVERTED_BYTES // 2**20} MB: too large for a "
-                                     "report", code="INTAKE-LIMIT")
+                                     "report",
+                          uk=f"файл більший за {megabytes(MAX_CONVERTED_BYTES)} — забагато для звіту",
+                          code="INTAKE-LIMIT")
     with tempfile.TemporaryDirectory(prefix="zvit-convert-") as work:
         folder = Path(work)
         source = folder / f"report.{kind}"  # never the sender's name on a command line
@@ -66,7 +68,9 @@ def converted_docx(path: Path, kind: str) -> Iterator[Path]:
         target = out / "report.docx"
         if not target.is_file() or target.stat().st_size == 0:
             raise IntakeError(path.name, f"LibreOffice could not read it as {_NAMES.get(kind, kind)}: damaged, or "
-                                         "not what its name says", code="INTAKE-FORMAT")
+                                         "not what its name says",
+                              uk=f"це не файл {_NAMES.get(kind, kind)}, хоча його так названо, або файл пошкоджений",
+                              code="INTAKE-FORMAT")
         yield target
 
 
@@ -80,12 +84,14 @@ def _run(command: list[str], home: Path, name: str) -> None:
                                    preexec_fn=_limits)
     except OSError as error:
         raise IntakeError(name, f"LibreOffice could not be started: {error.strerror or error}",
+                          uk="на сервері не вдалося запустити програму LibreOffice, щоб перетворити файл",
                           code="INTAKE-FORMAT") from None
     try:
         process.wait(timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired:
         raise IntakeError(name, f"LibreOffice took more than {CONVERT_SECONDS} s to convert it: too large or "
-                                "hostile", code="INTAKE-LIMIT") from None
+                                "hostile", uk=f"перетворення файлу тривало понад {CONVERT_SECONDS} с — завеликий "
+                                               "або небезпечний файл", code="INTAKE-LIMIT") from None
     finally:
         _kill_group(process)
 

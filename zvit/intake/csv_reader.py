@@ -32,8 +32,9 @@ def read_csv(path: Path) -> list[list[Block]]:
             line = reader.line_num + 1
     except csv.Error as error:
         # the csv module refuses a field over 128 KB (no report cell is that long) and a few malformations
-        raise IntakeError(path.name, f"not a readable CSV file ({error})", code="INTAKE-FORMAT",
-                          row=f"рядок {line}") from None
+        raise IntakeError(path.name, f"not a readable CSV file ({error})", code="INTAKE-FORMAT", row=f"рядок {line}",
+                          uk=f"рядок {line} файлу CSV не вдалося розібрати (незакриті лапки або надто довга клітинка)"
+                          ) from None
     return [blocks]
 
 

@@ -38,7 +38,8 @@ def read_docx(path: Path) -> list[list[Block]]:
     except IntakeError:
         raise
     except Exception as exc:  # the body is read lazily; any failure here is the file's
-        raise IntakeError(path.name, f"damaged Word (.docx) file: {first_line(exc)}", code="INTAKE-FORMAT") from exc
+        raise IntakeError(path.name, f"damaged Word (.docx) file: {first_line(exc)}",
+                          uk="файл Word (.docx) пошкоджений: його не вдалося прочитати", code="INTAKE-FORMAT") from exc
 
 
 def _body_blocks(document: DocxDocument, budget: Budget) -> list[Block]:

@@ -14,11 +14,12 @@ def decode(path: Path) -> str:
     check_text_size(path)
     data = path.read_bytes()
     if not data.strip():
-        raise IntakeError(path.name, "the file is empty", code="INTAKE-EMPTY")
+        raise IntakeError(path.name, "the file is empty", uk="файл порожній", code="INTAKE-EMPTY")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise IntakeError(path.name, "a binary file, not a text export", code="INTAKE-FORMAT")
+        raise IntakeError(path.name, "a binary file, not a text export",
+                          uk="у файлі не текст, хоча його назва обіцяє таблицю CSV або текст", code="INTAKE-FORMAT")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from zvit.errors import IntakeError
+from zvit.formatting import number
 
 #: A CSV or text export of a report is a few kilobytes; 2,000 rows of long Ukrainian text are about 2 MB.
 MAX_TEXT_BYTES = 5 * 2**20
@@ -38,15 +40,18 @@ class Budget:
         self.scanned += count
         self.scanned_cells += cells
         if self.scanned > MAX_SCANNED:
-            self._refuse(f"more than {MAX_SCANNED} lines, paragraphs or rows")
+            self._refuse(f"more than {MAX_SCANNED} lines, paragraphs or rows",
+                         f"понад {limit_text(MAX_SCANNED)} рядків і абзаців, порожні теж")
         if self.scanned_cells > MAX_SCANNED_CELLS:
-            self._refuse(f"more than {MAX_SCANNED_CELLS} cells")
+            self._refuse(f"more than {MAX_SCANNED_CELLS} cells",
+                         f"понад {limit_text(MAX_SCANNED_CELLS)} клітинок, порожні теж")
 
     def paragraph(self) -> None:
         """Count a paragraph with text."""
         self.blocks += 1
         if self.blocks > MAX_BLOCKS:
-            self._refuse(f"more than {MAX_BLOCKS} paragraphs and table rows")
+            self._refuse(f"more than {MAX_BLOCKS} paragraphs and table rows",
+                         f"понад {limit_text(MAX_BLOCKS)} абзаців і рядків таблиць")
 
     def row(self, cells: int) -> None:
         """Count a table row of `cells` cells (before its text is read, so a huge row costs nothing)."""
@@ -54,19 +59,30 @@ class Budget:
         self.cells += cells
         self.paragraph()
         if self.rows > MAX_ROWS:
-            self._refuse(f"more than {MAX_ROWS} table rows")
+            self._refuse(f"more than {MAX_ROWS} table rows", f"понад {limit_text(MAX_ROWS)} рядків таблиці")
         if self.cells > MAX_CELLS:
-            self._refuse(f"more than {MAX_CELLS} table cells")
+            self._refuse(f"more than {MAX_CELLS} table cells", f"понад {limit_text(MAX_CELLS)} клітинок таблиці")
 
-    def _refuse(self, what: str) -> None:
-        raise IntakeError(self.source, f"{what}: too large for a report", code="INTAKE-LIMIT")
+    def _refuse(self, what: str, uk: str) -> None:
+        raise IntakeError(self.source, f"{what}: too large for a report", uk=f"{uk} — забагато для звіту",
+                          code="INTAKE-LIMIT")
+
+
+def limit_text(value: int) -> str:
+    """A limit as people read it: «2 000»."""
+    return number(Decimal(value), 0)
+
+
+def megabytes(size: int) -> str:
+    """A size limit in megabytes as people read it: «5 МБ»."""
+    return f"{limit_text(size // 2**20)} МБ"
 
 
 def check_text_size(path: Path) -> None:
     """Refuse a text file too large to be a report, before reading it into memory."""
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise IntakeError(path.name, f"the file is larger than {MAX_TEXT_BYTES // 2**20} MB: too large for a report",
-                          code="INTAKE-LIMIT")
+                          uk=f"файл більший за {megabytes(MAX_TEXT_BYTES)} — забагато для звіту", code="INTAKE-LIMIT")
 
 #: LibreOffice converting an old Word, RTF or OpenDocument file: it starts in 3-8 s on a loaded machine and
 #: converts a report in under a second; past this the file (or the machine) is hostile and the conversion killed.

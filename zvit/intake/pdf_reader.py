@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from zvit.errors import IntakeError
+from zvit.intake import limits
 from zvit.intake.blocks import Block, Paragraph, Row
 from zvit.intake.limits import MAX_PDF_BYTES, MAX_PDF_CHARS, MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES, Budget
 from zvit.model import PARAGRAPH, SourceLocation
 
 _STREAM = re.compile(rb"stream\r?\n")
 _SCANNED = "a scanned PDF (no text layer) cannot be read: send the Word (.docx) or Excel (.xlsx) file"
+_SCANNED_UK = "це сканований PDF — зображення сторінок без тексту, його не прочитати"
 #: a paragraph's line that ends this close to the right margin (points) goes on in the next line
 _FULL_LINE = 36.0
 
@@ -37,12 +39,14 @@ def read_pdf(path: Path) -> list[list[Block]]:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
                 raise IntakeError(path.name, f"more than {MAX_PDF_PAGES} pages: too large for a report",
+                                  uk=f"понад {limits.limit_text(MAX_PDF_PAGES)} сторінок — забагато для звіту",
                                   code="INTAKE-LIMIT")
             characters = sum(len(page.chars) for page in pdf.pages)
             if characters == 0:
-                raise IntakeError(path.name, _SCANNED, code="INTAKE-FORMAT")
+                raise IntakeError(path.name, _SCANNED, uk=_SCANNED_UK, code="INTAKE-FORMAT")
             if characters > MAX_PDF_CHARS:
                 raise IntakeError(path.name, f"more than {MAX_PDF_CHARS} characters: too large for a report",
+                                  uk=f"понад {limits.limit_text(MAX_PDF_CHARS)} знаків тексту — забагато для звіту",
                                   code="INTAKE-LIMIT")
             paragraphs = 0
             pages = []
@@ -53,7 +57,8 @@ def read_pdf(path: Path) -> list[list[Block]]:
     except IntakeError:
         raise
     except (PDFSyntaxError, Exception) as error:  # noqa: BLE001 - pdfminer raises many kinds for a damaged file
-        raise IntakeError(path.name, f"damaged PDF file: {type(error).__name__}", code="INTAKE-FORMAT") from None
+        raise IntakeError(path.name, f"damaged PDF file: {type(error).__name__}",
+                          uk="файл PDF пошкоджений: його не вдалося прочитати", code="INTAKE-FORMAT") from None
     return [blocks]
 
 
@@ -62,6 +67,7 @@ def _check_bounds(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
         raise IntakeError(path.name, f"the file is larger than {MAX_PDF_BYTES // 2**20} MB: too large for a report",
+                          uk=f"файл більший за {limits.megabytes(MAX_PDF_BYTES)} — забагато для звіту",
                           code="INTAKE-LIMIT")
     data = path.read_bytes()
     inflated = 0
@@ -76,6 +82,8 @@ def _check_bounds(path: Path) -> None:
                 if inflated > MAX_PDF_INFLATED_BYTES:
                     raise IntakeError(path.name, f"its compressed content inflates past "
                                                  f"{MAX_PDF_INFLATED_BYTES // 2**20} MB: a PDF bomb",
+                                      uk=f"стиснений вміст файлу розпаковується понад "
+                                         f"{limits.megabytes(MAX_PDF_INFLATED_BYTES)}, як у шкідливих файлах",
                                       code="INTAKE-LIMIT")
                 tail = inflater.unconsumed_tail
                 if not tail:

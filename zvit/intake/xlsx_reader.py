@@ -45,6 +45,7 @@ def read_xlsx(path: Path) -> list[list[Block]]:
     except Exception as exc:  # sheets parse lazily; any failure here is the file's
         # defusedxml refuses entity declarations (billion laughs, external entities) while a sheet is read.
         raise IntakeError(path.name, f"damaged or unsafe Excel (.xlsx) file: {first_line(exc)}",
+                          uk="файл Excel (.xlsx) пошкоджений або містить недозволені конструкції",
                           code="INTAKE-FORMAT") from exc
     finally:
         workbook.close()

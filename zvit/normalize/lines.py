@@ -124,13 +124,14 @@ def _amounts(source: str, row: Row, grid: GridRow, refs: dict[str, Column]) -> d
         column_ref = row.column_ref(refs[name].index)
         if name in grid.unsaved:
             raise IntakeError(source, "a formula whose value was never saved (open the file in Excel, save it "
-                              "and send it again)", code="INTAKE-FORMULA", row=str(row.location), column=column_ref)
+                              "and send it again)", uk="формула без збереженого значення", code="INTAKE-FORMULA",
+                              row=str(row.location), column=column_ref)
         text = grid.cells.get(name, "")
         try:
             amounts[name] = parse_number(text)
         except NumberError:
-            raise IntakeError(source, "a number that cannot be read", code="INTAKE-NUMBER",
-                              row=str(row.location), column=column_ref, value=text) from None
+            raise IntakeError(source, "a number that cannot be read", uk="число не вдалося прочитати",
+                              code="INTAKE-NUMBER", row=str(row.location), column=column_ref, value=text) from None
     return amounts
 
 
