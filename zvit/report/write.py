@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
@@ -20,22 +21,50 @@ def output_path(out_dir: Path, report: ConsolidatedReport, fmt: str) -> Path:
 def write_report(report: ConsolidatedReport, out_dir: Path, formats: Sequence[str] = FORMATS, *,
                  unit: Unit = THOUSANDS) -> dict[str, Path]:
     """Write each format (html, docx, xlsx, pdf, datapackage); returns the path written per format."""
+    return write_reports([report], out_dir, formats, unit=unit)[0]
+
+
+def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats: Sequence[str] = FORMATS, *,
+                  unit: Unit = THOUSANDS) -> list[dict[str, Path]]:
+    """Write every report in each format, taking the reports as they come; the paths written per report, in order.
+
+    The PDFs are printed one after another on a thread of their own while this thread writes the other formats:
+    Typst runs outside the GIL, so both cores work, and only one PDF is ever being typeset (a 3,000-line program
+    takes some 700 MB while Typst lays it out). Each file is written atomically, as each writer does alone.
+    """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(unknown)}")
+    others = [fmt for fmt in FORMATS if fmt in formats and fmt != "pdf"]
+    if "pdf" not in formats:
+        return [{fmt: _write(report, out_dir, fmt, unit) for fmt in others} for report in reports]
+    written: list[dict[str, Path]] = []
+    printed: list[Future[Path]] = []
+    printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
+    try:
+        for report in reports:
+            printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
+            written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
+        for paths, pdf in zip(written, printed, strict=True):
+            paths["pdf"] = pdf.result()
+    finally:
+        # on a failure here the PDFs not yet begun are dropped; the one being typeset finishes (it cannot be
+        # interrupted) and is written whole, or not at all
+        printer.shutdown(wait=True, cancel_futures=True)
+    return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
+
+
+def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
     # imported per format: each writer imports its own library (Typst, openpyxl, docxtpl) only when asked for
-    written: dict[str, Path] = {}
-    for fmt in (f for f in FORMATS if f in formats):
-        target = output_path(out_dir, report, fmt)
-        if fmt == "html":
-            from zvit.report.html import write_html as writer
-        elif fmt == "pdf":
-            from zvit.report.pdf import write_pdf as writer
-        elif fmt == "docx":
-            from zvit.report.docx import write_docx as writer
-        elif fmt == "xlsx":
-            from zvit.report.xlsx import write_xlsx as writer
-        else:
-            from zvit.report.datapackage import write_datapackage as writer
-        written[fmt] = writer(report, target, unit=unit)
-    return written
+    target = output_path(out_dir, report, fmt)
+    if fmt == "html":
+        from zvit.report.html import write_html as writer
+    elif fmt == "pdf":
+        from zvit.report.pdf import write_pdf as writer
+    elif fmt == "docx":
+        from zvit.report.docx import write_docx as writer
+    elif fmt == "xlsx":
+        from zvit.report.xlsx import write_xlsx as writer
+    else:
+        from zvit.report.datapackage import write_datapackage as writer
+    return writer(report, target, unit=unit)
