@@ -3,6 +3,9 @@ time: a generated quarter of several programs, every format compared."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from zvit.warehouse import make_engine
 pytestmark = pytest.mark.slow
 
 PERIOD = "2022-Q3"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +85,27 @@ def test_a_pdf_that_fails_fails_the_run_and_leaves_no_partial_file(quarter_wareh
         write_report(report, blocked, FORMATS)
     assert output_path(blocked, report, "html").read_text(encoding="utf-8").startswith("<!")
     assert not [p for p in blocked.iterdir() if p.name.endswith(".tmp")]
+
+
+#: Renders a warehouse's quarter, then says whether Typst was ever loaded into this process and how large it grew.
+RENDER_AND_TELL = """
+import json, resource, sys
+from pathlib import Path
+from zvit.quarter import render_reports
+from zvit.settings import Settings
+from zvit.warehouse import make_engine
+
+written = render_reports(make_engine(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), settings=Settings())
+print(json.dumps({"typst": "typst" in sys.modules, "pdfs": sorted(k for k in written if k.endswith(".pdf"))}))
+"""
+
+
+def test_several_programs_are_printed_in_processes_that_end_so_typst_memory_is_given_back(
+        quarter_warehouse: Engine, tmp_path: Path) -> None:
+    # Typst keeps what it memoized for as long as its process lives: 750 MB per 3,000-line program.
+    programs = report_programs(quarter_warehouse, PERIOD)
+    done = subprocess.run([sys.executable, "-c", RENDER_AND_TELL, quarter_warehouse.url.render_as_string(False),
+                           PERIOD, str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT, check=True)
+    told = json.loads(done.stdout.strip().splitlines()[-1])
+    assert told == {"typst": False, "pdfs": sorted(f"{program}.pdf" for program in programs)}
+    assert all((tmp_path / f"{program}.pdf").read_bytes().startswith(b"%PDF") for program in programs)

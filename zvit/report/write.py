@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
@@ -24,13 +26,20 @@ def write_report(report: ConsolidatedReport, out_dir: Path, formats: Sequence[st
     return write_reports([report], out_dir, formats, unit=unit)[0]
 
 
+#: Typst keeps what it memoized while typesetting for as long as the process lives (some 250 KB per report line:
+#: a 3,000-line program leaves 750 MB behind, a second one as much again). A lone report under this many lines is
+#: printed on a thread of this process (no process start to pay); every other PDF in a fresh process of its own.
+PRINT_HERE_LINES = 400
+
+
 def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats: Sequence[str] = FORMATS, *,
                   unit: Unit = THOUSANDS) -> list[dict[str, Path]]:
     """Write every report in each format, taking the reports as they come; the paths written per report, in order.
 
-    The PDFs are printed one after another on a thread of their own while this thread writes the other formats:
-    Typst runs outside the GIL, so both cores work, and only one PDF is ever being typeset (a 3,000-line program
-    takes some 700 MB while Typst lays it out). Each file is written atomically, as each writer does alone.
+    The PDFs are printed one after another beside this thread, which writes the other formats meanwhile: Typst
+    runs outside the GIL, so both cores work, and only one PDF is ever being typeset. Each PDF but a lone small
+    one is printed in a fresh process that ends with it, so Typst's memory is given back after every program.
+    Each file is written atomically, as each writer does alone.
     """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
@@ -40,17 +49,30 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
         return [{fmt: _write(report, out_dir, fmt, unit) for fmt in others} for report in reports]
     written: list[dict[str, Path]] = []
     printed: list[Future[Path]] = []
-    printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
+    printer: Executor | None = None
+    here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
+    queue = iter(reports)
+    first = next(queue, None)
+    second = next(queue, None) if first is not None else None
+    lone = first is not None and second is None
     try:
-        for report in reports:
-            printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
+        for report in itertools.chain([r for r in (first, second) if r is not None], queue):
+            if lone and len(report.lines) < PRINT_HERE_LINES:
+                printed.append(here.submit(_write, report, out_dir, "pdf", unit))
+            else:
+                # spawned, not forked: a fork would copy this process's threads (Prefect's) half-way through
+                printer = printer or ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1,
+                                                         mp_context=multiprocessing.get_context("spawn"))
+                printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
             written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
         for paths, pdf in zip(written, printed, strict=True):
             paths["pdf"] = pdf.result()
     finally:
         # on a failure here the PDFs not yet begun are dropped; the one being typeset finishes (it cannot be
         # interrupted) and is written whole, or not at all
-        printer.shutdown(wait=True, cancel_futures=True)
+        here.shutdown(wait=True, cancel_futures=True)
+        if printer is not None:
+            printer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
 
 
