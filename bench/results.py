@@ -57,8 +57,8 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
              "## End to end", "",
              ("| N | files (docx/xlsx/csv) | report lines | programs | floor s | pipeline s | ratio | start-up s "
               "| pipeline − start-up s | per submission ms | floor read only s | net ratio "
-              "| peak RSS MiB (naive sum) | verdicts |"),
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+              "| peak RSS MiB (naive sum) | machine load | verdicts |"),
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         d, pipe, formats = derived(row), row["pipeline"], row["formats"]
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(pipe.get("statuses", {}).items())) or "-"
@@ -69,7 +69,7 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
             f" | {row['lines']} | {row['programs']} | {_s(row['floor']['wall_seconds'])} | {wall} | {_x(d['ratio'])}"
             f" | {_s(row['startup']['wall_seconds'])} | {_s(d['net'])} | {_s(d['per_submission_ms'], 0)}"
             f" | {_s(row['floor'].get('read_seconds'))} | {_x(d['net_ratio'])} | {pipe['peak_rss_mib']}"
-            f" ({pipe.get('peak_rss_naive_mib', '-')}) | {verdicts} |")
+            f" ({pipe.get('peak_rss_naive_mib', '-')}) | {_load(pipe)} | {verdicts} |")
     lines += ["", ("*floor*: one plain Python process opens every file and reads every cell (python-docx: every "
                "paragraph and every cell of every table; openpyxl read-only: every cell value; csv: every field), "
                "interpreter start and imports included; *floor read only* leaves those out. *ratio* = pipeline / "
@@ -78,7 +78,9 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
                "summary). *net ratio* = (pipeline − start-up) / floor read only. *peak RSS*: VmRSS summed over "
                "the process tree (zvit, its reading pool and the Prefect server it starts), sampled every 50 ms; "
                "a child forked but not yet exec'd repeats its parent's pages and is left out, the naive sum "
-               "counts it. Every run prints every program's PDF."), ""]
+               "counts it. *machine load*: the 1-minute load average as `zvit run` started → as it ended "
+               "(2 cores: above 2, other work on the machine was competing for them). Every run prints every "
+               "program's PDF."), ""]
     lines += _prefect_table(rows) + _inprocess_table(rows) + _render_table(rows) + _example(example)
     lines += _estimates(rows) + _targets(rows, example) + _machine(machine)
     return "\n".join(lines) + "\n"
@@ -132,7 +134,7 @@ def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
               "and a fresh warehouse, each of its steps timed: `inbox_files` (collect), zvit.reading `read_all` "
               "on a reading pool (parse), `check` (validate), `store` with the registry sync (load); then "
               "zvit.quarter `render_reports`, as the flow's render task (render: every program, each one's PDF "
-              "printed by Typst on a thread of its own while this thread writes the other formats) and "
+              "printed by Typst in a process of its own while this one writes the other formats) and "
               "zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "
               "Typst and zvit, paid once before the stages. *total* is the sum of these columns. *peak RSS* is the "
               "process and its reading pool over the whole run. A stage missing from a stopped run had not "
@@ -178,14 +180,16 @@ def _example(example: dict[str, Any] | None) -> list[str]:
               "*example*: `zvit example-inbox` (not timed), then `zvit run --period 2022-Q3` on the bundled "
               "example (3 reports, the shipped registry). Each run in a fresh folder and Prefect home, in pairs, "
               "the order alternating."), "",
-             "| run | fixed s | example s | example: outside the flow s (before + after) | example: flow s |",
-             "| ---: | ---: | ---: | ---: | ---: |"]
+             ("| pair | fixed s | fixed: outside the flow s (before + after) | example s | example: outside the flow "
+              "s (before + after) | example: flow s | machine load (fixed; example) |"),
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for index, (fixed, run) in enumerate(zip(example["fixed"], example["example"], strict=False), start=1):
-        lines.append(f"| {index} | {_s(fixed['wall_seconds'])} | {_s(run['wall_seconds'])} | "
+        lines.append(f"| {index} | {_s(fixed['wall_seconds'])} | {_s(fixed.get('before_flow_seconds'))} + "
+                     f"{_s(fixed.get('after_flow_seconds'))} | {_s(run['wall_seconds'])} | "
                      f"{_s(run.get('before_flow_seconds'))} + {_s(run.get('after_flow_seconds'))} | "
-                     f"{_s(run.get('flow_seconds'))} |")
-    lines.append(f"| median | {_s(example['fixed_median_seconds'])} | {_s(example['example_median_seconds'])} "
-                 f"| | |")
+                     f"{_s(run.get('flow_seconds'))} | {_load(fixed)}; {_load(run)} |")
+    lines.append(f"| median | {_s(example['fixed_median_seconds'])} | | {_s(example['example_median_seconds'])} "
+                 f"| | | |")
     return [*lines, ""]
 
 
@@ -247,6 +251,11 @@ def _machine(machine: dict[str, str]) -> list[str]:
             f"- {machine['cores']} cores ({machine['cpu']}), {machine['memory']} memory, {machine['os']}",
             f"- Python {machine['python']}; {machine['packages']}",
             f"- date {machine['date']}, commit {machine['commit']}", ""]
+
+
+def _load(run: dict[str, Any]) -> str:
+    start_end = run.get("load_average")
+    return "-" if not start_end else f"{start_end[0]:.1f} → {start_end[1]:.1f}"
 
 
 def _verdict(value: float | None, limit: float) -> str:

@@ -134,7 +134,8 @@ def _run_row(measured: Measured, work: Path) -> dict[str, Any]:
     row: dict[str, Any] = {"wall_seconds": round(measured.wall_seconds, 3), "returncode": measured.returncode,
                            "peak_rss_mib": _mib(measured.peak_rss_bytes),
                            "peak_rss_naive_mib": _mib(measured.peak_rss_naive_bytes),
-                           "peak_processes": measured.peak_processes}
+                           "peak_processes": measured.peak_processes,
+                           "load_average": [round(value, 2) for value in measured.load_average]}
     if times is not None:
         row.update(flow_seconds=times.flow_seconds, collect_seconds=times.collect_seconds, tasks=times.stages,
                    before_flow_seconds=round(times.started_at - measured.started_at, 3),

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
+#: The modules a run imports on first use (the gate's Great Expectations, the readers, the report's writers, the
+#: notices), imported while the temporary Prefect server starts in its own process (see the function).
+FIRST_USE = ("flows.quarterly", "great_expectations", "zvit.quality.gate", "zvit.intake.docx_reader",
+             "zvit.intake.xlsx_reader", "zvit.intake.csv_reader", "zvit.warehouse.schema", "zvit.report.gather",
+             "zvit.report.html", "zvit.report.docx", "docxtpl", "zvit.report.xlsx", "zvit.report.datapackage",
+             "zvit.report.pdf", "typst", "zvit.notify")
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `run` to the command line."""
     parser = subparsers.add_parser(
@@ -55,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         _ping(engine)
         from flows.embedded import start_server_while_importing
 
-        # The gate imports Great Expectations on its first batch; here it costs nothing (see the function).
-        start_server_while_importing("flows.quarterly", "great_expectations")
+        # What the flow would import on first use, imported while the server starts: there it costs nothing.
+        start_server_while_importing(*FIRST_USE)
         from flows.quarterly import NothingToCollect, SubmissionsRejected, collect_quarter
 
         try:
