@@ -10,19 +10,33 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
+#: uvicorn's exit code when the port it was given is taken
+_PORT_TAKEN = 3
+
 
 class TemporaryServer:
     """The temporary Prefect API server of an embedded run, started as Prefect starts it but before the rest of the
     run is imported: Prefect would first import its whole server (5-15 s) in this process only to launch it."""
 
-    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
-        self.process, self.port = process, port
+    def __init__(self, environment: dict[str, str]) -> None:
+        self.environment = environment
+        self.port = _free_port()
+        self.process = self._launch()
+
+    def _launch(self) -> subprocess.Popen[bytes]:
+        import prefect
+
+        return subprocess.Popen(  # noqa: S603 - this interpreter and Prefect's own arguments
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port), "--log-level",
+             "error", "--lifespan", "on"], env=self.environment)
 
     @property
     def api_url(self) -> str:
@@ -51,7 +65,12 @@ class TemporaryServer:
 
         deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
         with httpx.Client() as client:
-            while time.monotonic() < deadline and self.process.poll() is None:
+            while time.monotonic() < deadline:
+                if self.process.poll() == _PORT_TAKEN:  # taken since we looked: another port, as Prefect does
+                    self.port = _free_port()
+                    self.process = self._launch()
+                elif self.process.poll() is not None:
+                    return False
                 with contextlib.suppress(httpx.HTTPError):
                     if client.get(f"{self.api_url}/health", timeout=5).status_code == 200:
                         return True
@@ -72,24 +91,26 @@ class TemporaryServer:
 def start_temporary_server() -> TemporaryServer | None:
     """Launch Prefect's temporary API server when no API URL is set (as Prefect would, with the same command and
     environment), without waiting for it; None when a server is configured."""
-    import prefect
     from prefect.settings import PREFECT_API_URL, get_current_settings
 
     if PREFECT_API_URL.value():
         return None
-    port = _free_port()
-    environment = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
-    process = subprocess.Popen(  # noqa: S603 - this interpreter and Prefect's own arguments
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
-         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
-         "--lifespan", "on"], env=environment)
-    server = TemporaryServer(process, port)
+    server = TemporaryServer({**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                              "PREFECT__SERVER_FINAL": "1",
+                              **get_current_settings().to_environment_variables(exclude_unset=True)})
     atexit.register(server.stop)
     return server
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port from Prefect's range, 8000-8999: below the system's ephemeral ports, so no outgoing connection
+    (the health checks' own) can take it between the check and the server's start."""
+    for _attempt in range(50):
+        port = random.randrange(8000, 9000)  # noqa: S311 - spreading ports, not a secret
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 8000-8999 for Prefect's temporary server")
