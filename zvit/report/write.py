@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
@@ -28,8 +28,12 @@ def write_report(report: ConsolidatedReport, out_dir: Path, formats: Sequence[st
 
 #: Typst keeps what it memoized while typesetting for as long as the process lives (some 250 KB per report line:
 #: a 3,000-line program leaves 750 MB behind, a second one as much again). A lone report under this many lines is
-#: printed on a thread of this process (no process start to pay); every other PDF in a fresh process of its own.
+#: printed on a thread of this process (no process start to pay); every other PDF in a printing process that ends
+#: when it has printed its group.
 PRINT_HERE_LINES = 400
+#: A printing process prints consecutive programs up to this many report lines (a larger program alone), so small
+#: programs share the cost of starting one while its memory stays under that of one 3,000-line program.
+PRINT_GROUP_LINES = 2000
 
 
 def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats: Sequence[str] = FORMATS, *,
@@ -38,8 +42,8 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
 
     The PDFs are printed one after another beside this thread, which writes the other formats meanwhile: Typst
     runs outside the GIL, so both cores work, and only one PDF is ever being typeset. Each PDF but a lone small
-    one is printed in a fresh process that ends with it, so Typst's memory is given back after every program.
-    Each file is written atomically, as each writer does alone.
+    one is printed in a process that ends with its group, so Typst's memory is given back as it goes. Each file
+    is written atomically, as each writer does alone.
     """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
@@ -47,33 +51,45 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     others = [fmt for fmt in FORMATS if fmt in formats and fmt != "pdf"]
     if "pdf" not in formats:
         return [{fmt: _write(report, out_dir, fmt, unit) for fmt in others} for report in reports]
-    written: list[dict[str, Path]] = []
-    printed: list[Future[Path]] = []
-    printer: Executor | None = None
-    here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
     queue = iter(reports)
     first = next(queue, None)
     second = next(queue, None) if first is not None else None
-    lone = first is not None and second is None
+    if first is not None and second is None and len(first.lines) < PRINT_HERE_LINES:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf") as here:
+            printed = here.submit(_write, first, out_dir, "pdf", unit)
+            paths = {fmt: _write(first, out_dir, fmt, unit) for fmt in others}
+            paths["pdf"] = printed.result()
+        return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths}]
+    written: list[dict[str, Path]] = []
+    groups: list[Future[list[Path]]] = []
+    group: list[ConsolidatedReport] = []
+    # spawned, not forked: a fork would copy this process's threads (Prefect's) half-way through
+    printer = ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         for report in itertools.chain([r for r in (first, second) if r is not None], queue):
-            if lone and len(report.lines) < PRINT_HERE_LINES:
-                printed.append(here.submit(_write, report, out_dir, "pdf", unit))
-            else:
-                # spawned, not forked: a fork would copy this process's threads (Prefect's) half-way through
-                printer = printer or ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1,
-                                                         mp_context=multiprocessing.get_context("spawn"))
-                printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
+            if group and sum(len(r.lines) for r in group) + len(report.lines) > PRINT_GROUP_LINES:
+                groups.append(printer.submit(_print, group, out_dir, unit))
+                group = []
+            group.append(report)
+            if all(future.done() for future in groups):  # the printer is idle: it takes what there is now
+                groups.append(printer.submit(_print, group, out_dir, unit))
+                group = []
             written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
-        for paths, pdf in zip(written, printed, strict=True):
-            paths["pdf"] = pdf.result()
+        if group:
+            groups.append(printer.submit(_print, group, out_dir, unit))
+        pdfs = [path for future in groups for path in future.result()]
+        for paths, pdf in zip(written, pdfs, strict=True):
+            paths["pdf"] = pdf
     finally:
-        # on a failure here the PDFs not yet begun are dropped; the one being typeset finishes (it cannot be
+        # on a failure here the groups not yet begun are dropped; the PDF being typeset finishes (it cannot be
         # interrupted) and is written whole, or not at all
-        here.shutdown(wait=True, cancel_futures=True)
-        if printer is not None:
-            printer.shutdown(wait=True, cancel_futures=True)
+        printer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
+
+
+def _print(reports: list[ConsolidatedReport], out_dir: Path, unit: Unit) -> list[Path]:
+    """Print a group of PDFs (in a printing process)."""
+    return [_write(report, out_dir, "pdf", unit) for report in reports]
 
 
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
