@@ -29,6 +29,8 @@ class Measured:
     #: when the command started and ended, seconds since the epoch (to place events it logged)
     started_at: float
     ended_at: float
+    #: the machine's 1-minute load average when the command started and when it ended (other work on the machine)
+    load_average: tuple[float, float] = (0.0, 0.0)
 
 
 def descendants(pid: int) -> list[tuple[int, int | None]]:
@@ -108,7 +110,7 @@ class TreeSampler(threading.Thread):
 
 def run_measured(command: list[str], *, env: dict[str, str], cwd: Path, timeout: float | None = None) -> Measured:
     """Run a command to completion, timing it and sampling its process tree's memory."""
-    began, started_at = time.perf_counter(), time.time()
+    began, started_at, load_before = time.perf_counter(), time.time(), os.getloadavg()[0]
     # A session of its own, so that a timeout can stop the command and whatever it started (Prefect's server).
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
@@ -124,4 +126,4 @@ def run_measured(command: list[str], *, env: dict[str, str], cwd: Path, timeout:
         sampler.stop()
     wall = time.perf_counter() - began
     return Measured(process.returncode, stdout, stderr, wall, sampler.peak_rss, sampler.peak_rss_naive,
-                    sampler.peak_processes, started_at, time.time())
+                    sampler.peak_processes, started_at, time.time(), (load_before, os.getloadavg()[0]))

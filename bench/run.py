@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +55,37 @@ def zvit_run(inbox: Path, work: Path, registry: Path, timeout: float) -> Measure
     """`zvit run --period P --inbox DIR --json` as a subprocess of this interpreter's environment."""
     command = [sys.executable, "-m", "zvit", "run", "--period", PERIOD, "--inbox", str(inbox), "--json"]
     return run_measured(command, env=run_env(work, registry), cwd=REPO, timeout=timeout)
+
+
+def measure_example(out: Path, *, pairs: int, timeout: float, log: Any) -> dict[str, Any]:
+    """The bundled example quarter (`zvit example-inbox` + `zvit run`) against the fixed cost any Prefect + GX run
+    pays (`bench.fixed`: import great_expectations, one trivial flow, ephemeral): `pairs` pairs, each run in a
+    fresh folder, the order alternating within pairs so that neither always runs on a warmer machine."""
+    root = out / "example"
+    shutil.rmtree(root, ignore_errors=True)
+    registry = REPO / "registry"
+    fixed: list[dict[str, Any]] = []
+    example: list[dict[str, Any]] = []
+    for pair in range(pairs):
+        for kind in (("fixed", "example") if pair % 2 == 0 else ("example", "fixed")):
+            work = root / f"{kind}-{pair + 1}"
+            env = run_env(work, registry)
+            log(f"example: {kind} run {pair + 1} of {pairs}")
+            if kind == "fixed":
+                measured = run_measured([sys.executable, "-m", "bench.fixed"], env=env, cwd=REPO, timeout=timeout)
+                fixed.append(_run_row(measured, work))
+                continue
+            inbox = work / "inbox" / PERIOD
+            run_measured([sys.executable, "-m", "zvit", "example-inbox", "--inbox", str(inbox)], env=env, cwd=REPO)
+            measured = zvit_run(inbox, work, registry, timeout)
+            example.append(_run_row(measured, work))
+    walls = {kind: [run["wall_seconds"] for run in runs if run["returncode"] == 0]
+             for kind, runs in (("fixed", fixed), ("example", example))}
+    medians = {kind: statistics.median(values) if values else None for kind, values in walls.items()}
+    ratio = medians["example"] / medians["fixed"] if medians["example"] and medians["fixed"] else None
+    log(f"example: median {medians['example']} s against the fixed {medians['fixed']} s")
+    return {"pairs": pairs, "fixed": fixed, "example": example, "fixed_median_seconds": medians["fixed"],
+            "example_median_seconds": medians["example"], "ratio": ratio}
 
 
 def measure_n(n: int, out: Path, *, seed: int, timeout: float, log: Any) -> dict[str, Any]:
@@ -102,7 +134,8 @@ def _run_row(measured: Measured, work: Path) -> dict[str, Any]:
     row: dict[str, Any] = {"wall_seconds": round(measured.wall_seconds, 3), "returncode": measured.returncode,
                            "peak_rss_mib": _mib(measured.peak_rss_bytes),
                            "peak_rss_naive_mib": _mib(measured.peak_rss_naive_bytes),
-                           "peak_processes": measured.peak_processes}
+                           "peak_processes": measured.peak_processes,
+                           "load_average": [round(value, 2) for value in measured.load_average]}
     if times is not None:
         row.update(flow_seconds=times.flow_seconds, collect_seconds=times.collect_seconds, tasks=times.stages,
                    before_flow_seconds=round(times.started_at - measured.started_at, 3),
@@ -143,11 +176,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep rows of other N from an earlier results .json (each row keeps its own date)")
     parser.add_argument("--rows", type=Path, nargs="*", default=None, metavar="ROW_JSON",
                         help="measure nothing: write the results from these <out>/n<N>/row.json files")
+    parser.add_argument("--example-pairs", type=int, default=3,
+                        help="pairs of runs of the example quarter and of the fixed cost (default 3; 0: none)")
+    parser.add_argument("--example", type=Path, default=None, metavar="EXAMPLE_JSON",
+                        help="with --rows: the example's measurements from <out>/example.json")
     args = parser.parse_args(argv)
     if args.rows is not None:
         rows = [json.loads(path.read_text(encoding="utf-8")) for path in args.rows]
         machine = next((row["machine"] for row in reversed(rows) if "machine" in row), None)
-        write_results(args.results, rows, machine or describe(REPO), merge=args.merge)
+        example = json.loads(args.example.read_text(encoding="utf-8")) if args.example else None
+        write_results(args.results, rows, machine or describe(REPO), merge=args.merge, example=example)
         return 0
     out = args.out or Path(tempfile.mkdtemp(prefix="zvit-bench-"))
 
@@ -155,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {message}", file=sys.stderr, flush=True)
 
     machine = describe(REPO)
+    example = None
+    if args.example_pairs > 0:
+        example = measure_example(out, pairs=args.example_pairs, timeout=args.timeout, log=log)
+        (out / "example.json").write_text(json.dumps(example, ensure_ascii=False, indent=1), encoding="utf-8")
     rows = []
     for n in args.n:
         row = measure_n(n, out, seed=args.seed, timeout=args.timeout, log=log)
@@ -162,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         # Kept as it comes, so that a long run that fails later leaves what it measured.
         (out / f"n{n}" / "row.json").write_text(json.dumps(row, ensure_ascii=False, indent=1), encoding="utf-8")
         rows.append(row)
-    write_results(args.results, rows, machine, merge=args.merge)
+    write_results(args.results, rows, machine, merge=args.merge, example=example)
     log(f"results in {args.results} (raw: {args.results.with_suffix('.json')}); working files in {out}")
     return 0
 

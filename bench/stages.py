@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 STAGES = ("import", "collect", "parse", "validate", "load", "render", "notify")
+#: After the stages: the largest program's report again, timed per format (render:<format>).
 
 
 def _emit(record: dict[str, Any]) -> None:
@@ -67,6 +68,7 @@ def measure(inbox: Path, period: str) -> dict[str, Any]:
         _stage("notify", lambda: _notify(engine, period, outcome.submission_ids, reports, job.registry, settings))
     except Exception as error:  # noqa: BLE001 - notification is still being built; report it, do not fail
         notify_error = f"{type(error).__name__}: {error}"
+    _render_largest(engine, period, settings.reports_dir / "largest" / period)
     engine.dispose()
     stored = outcome.reports
     statuses = Counter(item.result.status.value for item in stored if item.result is not None)
@@ -77,23 +79,32 @@ def measure(inbox: Path, period: str) -> dict[str, Any]:
 
 
 def _render(engine: Any, period: str, out_dir: Path) -> dict[str, Path]:
-    """What zvit.quarter.render_reports does, one program and format at a time, so the time per format shows."""
+    """What the flow's render task does: zvit.quarter `render_reports`, every program in every format."""
+    from zvit.quarter import render_reports
+    from zvit.settings import Settings
+
+    return render_reports(engine, period, out_dir, settings=Settings.load())
+
+
+def _render_largest(engine: Any, period: str, out_dir: Path) -> None:
+    """The largest program's report again, one format at a time and nothing beside it: what each format costs."""
     from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
     from zvit.report.write import write_report
     from zvit.settings import Settings
 
     settings = Settings.load()
-    written: dict[str, Path] = {}
-    programs = report_programs(engine, period)
-    for program in programs:
-        report = _stage("render:gather", partial(gather_report, engine, program=program, period=period,
-                                                 timezone=settings.timezone), program=program)
-        for fmt in FORMATS:
-            paths = _stage(f"render:{fmt}", partial(write_report, report, out_dir, formats=(fmt,)),
-                           program=program, lines=_line_count(report))
-            written.update(paths if len(programs) == 1 else {f"{program}.{k}": p for k, p in paths.items()})
-    return written
+    reports = [gather_report(engine, program=program, period=period, timezone=settings.timezone)
+               for program in report_programs(engine, period)]
+    if not reports:
+        return
+    report = max(reports, key=lambda item: _line_count(item) or 0)
+    program = report.program.code
+    _stage("render:gather", partial(gather_report, engine, program=program, period=period,
+                                    timezone=settings.timezone), program=program)
+    for fmt in FORMATS:
+        _stage(f"render:{fmt}", partial(write_report, report, out_dir, formats=(fmt,)), program=program,
+               lines=_line_count(report))
 
 
 def _line_count(report: Any) -> int | None:

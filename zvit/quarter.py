@@ -88,20 +88,21 @@ def verdict_rows(summary: QuarterSummary) -> list[dict[str, Any]]:
 
 def render_reports(engine: Engine, period: str, out_dir: Path, *, settings: Settings) -> dict[str, Path]:
     """Write the consolidated report of every program running in the period, in every format (PDF included,
-    whatever its size: Typst prints a 3,000-line program in seconds)."""
+    whatever its size: Typst prints a 3,000-line program in seconds, on a thread of its own while the other
+    formats are written)."""
     from zvit.registry import load_registry
     from zvit.report import FORMATS
     from zvit.report.gather import gather_report, report_programs
-    from zvit.report.write import write_report
+    from zvit.report.write import write_reports
 
-    written: dict[str, Path] = {}
     programs = report_programs(engine, period)
     # who signs and approves each report
     registry = load_registry(settings.registry_dir) if programs else None
-    for program in programs:
-        report = gather_report(engine, program=program, period=period, timezone=settings.timezone,
-                               registry=registry)
-        paths = write_report(report, out_dir, FORMATS)
+    # gathered one at a time as the writing asks for them: a program's PDF is printed while the next is gathered
+    reports = (gather_report(engine, program=program, period=period, timezone=settings.timezone, registry=registry)
+               for program in programs)
+    written: dict[str, Path] = {}
+    for program, paths in zip(programs, write_reports(reports, out_dir, FORMATS), strict=True):
         # One program is the usual case: key by format; several programs get program-prefixed keys.
         written.update(paths if len(programs) == 1 else {f"{program}.{fmt}": p for fmt, p in paths.items()})
     return written

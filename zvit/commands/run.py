@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import json
 import os
 import sys
@@ -15,6 +17,14 @@ from zvit.quality.findings import Status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+
+#: The modules a run imports on first use (the gate's Great Expectations, the readers, the report's writers, the
+#: notices), imported while the temporary Prefect server starts in its own process (flows.server).
+FIRST_USE = ("flows.quarterly", "great_expectations", "zvit.quality.gate", "zvit.intake.docx_reader",
+             "zvit.intake.xlsx_reader", "zvit.intake.csv_reader", "zvit.warehouse.schema", "zvit.report.gather",
+             "zvit.report.html", "zvit.report.docx", "docxtpl", "zvit.report.xlsx", "zvit.report.datapackage",
+             "zvit.report.pdf", "typst", "zvit.notify")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,14 +63,17 @@ def run(args: argparse.Namespace) -> int:
         # Checked before the flow starts: an unreachable warehouse costs no Prefect start-up, reads no file
         # and leaves the inbox exactly as it was.
         _ping(engine)
-        from flows.embedded import start_server_while_importing
+        from flows.server import start_temporary_server
 
-        # The gate imports Great Expectations on its first batch; here it costs nothing (see the function).
-        start_server_while_importing("flows.quarterly", "great_expectations")
+        server = start_temporary_server()
+        # What the flow would import on first use, imported while the server starts: there it costs nothing.
+        for module in FIRST_USE:
+            importlib.import_module(module)
         from flows.quarterly import NothingToCollect, SubmissionsRejected, collect_quarter
 
         try:
-            state = collect_quarter(args.period, args.inbox or "", return_state=True)
+            with server.serving() if server is not None else contextlib.nullcontext():
+                state = collect_quarter(args.period, args.inbox or "", return_state=True)
         except Exception as error:  # noqa: BLE001 - the orchestration itself failed: one line, exit code 3
             print(f"zvit: the run failed: {_describe(error, engine)}", file=sys.stderr)
             return ExitCode.RUN_FAILED

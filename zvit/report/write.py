@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import multiprocessing
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
@@ -20,22 +23,86 @@ def output_path(out_dir: Path, report: ConsolidatedReport, fmt: str) -> Path:
 def write_report(report: ConsolidatedReport, out_dir: Path, formats: Sequence[str] = FORMATS, *,
                  unit: Unit = THOUSANDS) -> dict[str, Path]:
     """Write each format (html, docx, xlsx, pdf, datapackage); returns the path written per format."""
+    return write_reports([report], out_dir, formats, unit=unit)[0]
+
+
+#: Typst keeps what it memoized while typesetting for as long as the process lives (some 250 KB per report line:
+#: a 3,000-line program leaves 750 MB behind, a second one as much again). A lone report under this many lines is
+#: printed on a thread of this process (no process start to pay); every other PDF in a printing process that ends
+#: when it has printed its group.
+PRINT_HERE_LINES = 400
+#: A printing process prints consecutive programs up to this many report lines (a larger program alone), so small
+#: programs share the cost of starting one while its memory stays under that of one 3,000-line program.
+PRINT_GROUP_LINES = 2000
+
+
+def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats: Sequence[str] = FORMATS, *,
+                  unit: Unit = THOUSANDS) -> list[dict[str, Path]]:
+    """Write every report in each format, taking the reports as they come; the paths written per report, in order.
+
+    The PDFs are printed one after another beside this thread, which writes the other formats meanwhile: Typst
+    runs outside the GIL, so both cores work, and only one PDF is ever being typeset. Each PDF but a lone small
+    one is printed in a process that ends with its group, so Typst's memory is given back as it goes. Each file
+    is written atomically, as each writer does alone.
+    """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report formats: {', '.join(unknown)}")
+    others = [fmt for fmt in FORMATS if fmt in formats and fmt != "pdf"]
+    if "pdf" not in formats:
+        return [{fmt: _write(report, out_dir, fmt, unit) for fmt in others} for report in reports]
+    queue = iter(reports)
+    first = next(queue, None)
+    second = next(queue, None) if first is not None else None
+    if first is not None and second is None and len(first.lines) < PRINT_HERE_LINES:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf") as here:
+            printed = here.submit(_write, first, out_dir, "pdf", unit)
+            paths = {fmt: _write(first, out_dir, fmt, unit) for fmt in others}
+            paths["pdf"] = printed.result()
+        return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths}]
+    written: list[dict[str, Path]] = []
+    groups: list[Future[list[Path]]] = []
+    group: list[ConsolidatedReport] = []
+    # spawned, not forked: a fork would copy this process's threads (Prefect's) half-way through
+    printer = ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for report in itertools.chain([r for r in (first, second) if r is not None], queue):
+            if group and sum(len(r.lines) for r in group) + len(report.lines) > PRINT_GROUP_LINES:
+                groups.append(printer.submit(_print, group, out_dir, unit))
+                group = []
+            group.append(report)
+            if all(future.done() for future in groups):  # the printer is idle: it takes what there is now
+                groups.append(printer.submit(_print, group, out_dir, unit))
+                group = []
+            written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
+        if group:
+            groups.append(printer.submit(_print, group, out_dir, unit))
+        pdfs = [path for future in groups for path in future.result()]
+        for paths, pdf in zip(written, pdfs, strict=True):
+            paths["pdf"] = pdf
+    finally:
+        # on a failure here the groups not yet begun are dropped; the PDF being typeset finishes (it cannot be
+        # interrupted) and is written whole, or not at all
+        printer.shutdown(wait=True, cancel_futures=True)
+    return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
+
+
+def _print(reports: list[ConsolidatedReport], out_dir: Path, unit: Unit) -> list[Path]:
+    """Print a group of PDFs (in a printing process)."""
+    return [_write(report, out_dir, "pdf", unit) for report in reports]
+
+
+def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
     # imported per format: each writer imports its own library (Typst, openpyxl, docxtpl) only when asked for
-    written: dict[str, Path] = {}
-    for fmt in (f for f in FORMATS if f in formats):
-        target = output_path(out_dir, report, fmt)
-        if fmt == "html":
-            from zvit.report.html import write_html as writer
-        elif fmt == "pdf":
-            from zvit.report.pdf import write_pdf as writer
-        elif fmt == "docx":
-            from zvit.report.docx import write_docx as writer
-        elif fmt == "xlsx":
-            from zvit.report.xlsx import write_xlsx as writer
-        else:
-            from zvit.report.datapackage import write_datapackage as writer
-        written[fmt] = writer(report, target, unit=unit)
-    return written
+    target = output_path(out_dir, report, fmt)
+    if fmt == "html":
+        from zvit.report.html import write_html as writer
+    elif fmt == "pdf":
+        from zvit.report.pdf import write_pdf as writer
+    elif fmt == "docx":
+        from zvit.report.docx import write_docx as writer
+    elif fmt == "xlsx":
+        from zvit.report.xlsx import write_xlsx as writer
+    else:
+        from zvit.report.datapackage import write_datapackage as writer
+    return writer(report, target, unit=unit)

@@ -1,0 +1,111 @@
+"""The quarter's reports written side by side (the PDFs on a thread of their own) are the files written one at a
+time: a generated quarter of several programs, every format compared."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bench.generate import generate_quarter
+from zvit.pipeline import Job, inbox_files, process, received
+from zvit.quarter import render_reports
+from zvit.registry import load_registry
+from zvit.report import FORMATS
+from zvit.report.gather import gather_report, report_programs
+from zvit.report.pdf import write_pdf
+from zvit.report.write import output_path, write_report, write_reports
+from zvit.settings import Settings
+from zvit.warehouse import make_engine
+
+pytestmark = pytest.mark.slow
+
+PERIOD = "2022-Q3"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def quarter_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root = tmp_path_factory.mktemp("quarter")
+    quarter = generate_quarter(root / "quarter", 12, seed=7)
+    engine = make_engine(f"sqlite:///{root / 'warehouse.db'}")
+    job = Job(registry=load_registry(quarter.registry), engine=engine, period=PERIOD)
+    process(received(inbox_files(quarter.inbox), job), job)
+    return engine
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    # an Office file is a zip: its entries' times and the workbook's «modified» are the clock, the rest is content
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_the_run_writes_every_format_of_every_program(quarter_warehouse: Engine, tmp_path: Path) -> None:
+    programs = report_programs(quarter_warehouse, PERIOD)
+    assert len(programs) >= 2
+    written = render_reports(quarter_warehouse, PERIOD, tmp_path, settings=Settings())
+    assert sorted(written) == sorted(f"{program}.{fmt}" for program in programs for fmt in FORMATS)
+    assert all(path.stat().st_size > 1000 for path in written.values())
+    assert written[f"{programs[-1]}.pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_side_by_side_writes_the_same_files_as_one_format_at_a_time(quarter_warehouse: Engine,
+                                                                    tmp_path: Path) -> None:
+    # gathered once: a report carries the moment it was prepared, which the PDF and the pages show
+    reports = [gather_report(quarter_warehouse, program=program, period=PERIOD, timezone="Europe/Kyiv")
+               for program in report_programs(quarter_warehouse, PERIOD)]
+    written = write_reports(reports, tmp_path / "side-by-side")
+    serial = tmp_path / "one-at-a-time"
+    for report, paths in zip(reports, written, strict=True):
+        assert list(paths) == list(FORMATS)
+        for fmt in FORMATS:
+            if fmt == "pdf":
+                theirs = write_pdf(report, output_path(serial, report, "pdf"))
+            else:
+                theirs = write_report(report, serial, (fmt,))[fmt]
+            ours = paths[fmt]
+            assert ours.relative_to(tmp_path / "side-by-side") == theirs.relative_to(serial)
+            if fmt in ("docx", "xlsx"):
+                assert _members(ours) == _members(theirs), (report.program.code, fmt)
+            else:
+                assert ours.read_bytes() == theirs.read_bytes(), (report.program.code, fmt)
+
+
+def test_a_pdf_that_fails_fails_the_run_and_leaves_no_partial_file(quarter_warehouse: Engine, tmp_path: Path) -> None:
+    report = gather_report(quarter_warehouse, program=report_programs(quarter_warehouse, PERIOD)[0], period=PERIOD,
+                           timezone="Europe/Kyiv")
+    blocked = tmp_path / "out"
+    output_path(blocked, report, "pdf").mkdir(parents=True)  # a folder where the PDF goes: the rename fails
+    with pytest.raises(OSError):
+        write_report(report, blocked, FORMATS)
+    assert output_path(blocked, report, "html").read_text(encoding="utf-8").startswith("<!")
+    assert not [p for p in blocked.iterdir() if p.name.endswith(".tmp")]
+
+
+#: Renders a warehouse's quarter, then says whether Typst was ever loaded into this process and how large it grew.
+RENDER_AND_TELL = """
+import json, resource, sys
+from pathlib import Path
+from zvit.quarter import render_reports
+from zvit.settings import Settings
+from zvit.warehouse import make_engine
+
+written = render_reports(make_engine(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), settings=Settings())
+print(json.dumps({"typst": "typst" in sys.modules, "pdfs": sorted(k for k in written if k.endswith(".pdf"))}))
+"""
+
+
+def test_several_programs_are_printed_in_processes_that_end_so_typst_memory_is_given_back(
+        quarter_warehouse: Engine, tmp_path: Path) -> None:
+    # Typst keeps what it memoized for as long as its process lives: 750 MB per 3,000-line program.
+    programs = report_programs(quarter_warehouse, PERIOD)
+    done = subprocess.run([sys.executable, "-c", RENDER_AND_TELL, quarter_warehouse.url.render_as_string(False),
+                           PERIOD, str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT, check=True)
+    told = json.loads(done.stdout.strip().splitlines()[-1])
+    assert told == {"typst": False, "pdfs": sorted(f"{program}.pdf" for program in programs)}
+    assert all((tmp_path / f"{program}.pdf").read_bytes().startswith(b"%PDF") for program in programs)
