@@ -68,8 +68,9 @@ class Receipt:
 
 
 def record_receipts(engine: Engine, receipts: Sequence[Receipt]) -> list[Receipt]:
-    """Record each receipt once; a file taken again (same origin, name and bytes) keeps its first record, which is
-    returned in its place, so a rerun reports what the first run did."""
+    """Record each receipt once; a file taken again (same origin, name and bytes; or found in the inbox folder after
+    an upload saved it there) keeps its first record, which is returned in its place, so a rerun reports what the
+    first run did."""
     if not receipts:
         return []
     ensure_schema(engine)
@@ -108,6 +109,14 @@ def _known(session: Session, receipts: Sequence[Receipt]) -> dict[tuple[str, str
     for chunk in in_chunks(_key(r) for r in receipts):
         rows = session.scalars(select(table).where(tuple_(table.origin, table.name, table.sha256).in_(chunk)))
         found.update({(row.origin, row.name, row.sha256): _receipt(row) for row in rows})
+    # The portal saves an upload into the period's inbox folder: when a folder run takes that file again, it is
+    # the upload's file, with the upload's record, not a second one (issue 17).
+    in_folder = [(r.name, r.sha256) for r in receipts if r.origin is Origin.FOLDER]
+    for chunk in in_chunks(in_folder):
+        rows = session.scalars(select(table).where(tuple_(table.name, table.sha256).in_(chunk),
+                                                   col(table.origin) != Origin.FOLDER.value).order_by(col(table.id)))
+        for row in rows:
+            found.setdefault((Origin.FOLDER.value, row.name, row.sha256), _receipt(row))
     return found
 
 
