@@ -112,10 +112,10 @@ def _known(session: Session, receipts: Sequence[Receipt]) -> dict[tuple[str, str
     # The portal saves an upload into the period's inbox folder: when a folder run takes that file again, it is
     # the upload's file, with the upload's record, not a second one (issue 17).
     in_folder = [(r.name, r.sha256) for r in receipts if r.origin is Origin.FOLDER]
-    for chunk in in_chunks(in_folder):
-        rows = session.scalars(select(table).where(tuple_(table.name, table.sha256).in_(chunk),
-                                                   col(table.origin) != Origin.FOLDER.value).order_by(col(table.id)))
-        for row in rows:
+    for pairs in in_chunks(in_folder):
+        taken = session.scalars(select(table).where(tuple_(table.name, table.sha256).in_(pairs),
+                                                    col(table.origin) != Origin.FOLDER.value).order_by(col(table.id)))
+        for row in taken:
             found.setdefault((Origin.FOLDER.value, row.name, row.sha256), _receipt(row))
     return found
 
