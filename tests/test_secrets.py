@@ -229,7 +229,7 @@ def test_the_runs_ended_as_each_path_should(outcome: Runs) -> None:
     assert (SMTP_USER, WRONG_SMTP_SECRET) in outcome.logins and (SMTP_USER, SMTP_SECRET) in outcome.logins
     subjects = sorted(str(message.message["Subject"]) for message in outcome.messages)
     assert any(subject.startswith("Звіт відхилено") for subject in subjects), subjects
-    assert "[zvit] Запуск «2022-Q3»: помилка" in subjects  # the operators' alert from the failed flow
+    assert "[Звіти за програмами] Запуск «2022-Q3»: помилка" in subjects  # the operators' alert from the failed flow
 
 
 def test_no_secret_is_printed(outcome: Runs) -> None:

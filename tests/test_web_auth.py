@@ -130,7 +130,7 @@ def test_findings_are_placed_on_the_cells_and_decisions_they_name(seed_reports: 
     decisions = table.header[3]
     assert [(c.text, c.severity) for c in decisions.items] == [
         (decision_text(d), "critical" if d == wrong else None) for d in report.decisions]
-    assert decision_text(wrong) == "№1430 від 02.12.2020"
+    assert decision_text(wrong) == "02.12.2020 № 1430"
     first = table.rows[0]
     marked = [(table.columns[i], cell.text, cell.severity) for i, cell in enumerate(first.cells) if cell.severity]
     assert marked == [("Виконання, %", "64,00", "warning")]

@@ -116,14 +116,15 @@ def test_a_clerk_uploads_sees_the_rejection_then_the_correction_accepted_and_the
     assert "із запізненням" in page.locator("#verdict").inner_text()  # 2022-Q3 was due on 10 October 2022
     flagged = page.locator("#header-read .flagged.sev-critical")
     assert flagged.count() == 2
-    assert "№1430 від 02.12.2020" in flagged.nth(0).inner_text()
-    assert "№279 від 23.09.2022" in flagged.nth(1).inner_text()
+    assert "02.12.2020 № 1430" in flagged.nth(0).inner_text()
+    assert "23.09.2022 № 279" in flagged.nth(1).inner_text()
     assert page.locator("#header-read .read-value:not(.flagged)").filter(has_text="Ефективна влада").count() == 1
-    # the table as read: the percent cell the warning names is marked, in the row and column it names
-    cell = page.locator("table.read td.flagged.sev-warning")
-    assert cell.count() == 1 and cell.inner_text().startswith("64,00")
+    # the table as read: the cells the warnings name are marked, in the row and columns they name: the annual
+    # volume citing №279 with the wrong date, and the percent (issue 14)
+    cells = page.locator("table.read td.flagged.sev-warning").all_inner_texts()
+    assert len(cells) == 2 and cells[0].startswith("402\u00a0700,00") and cells[1].startswith("64,00")
     marked_row = page.locator("table.read tbody tr", has=page.locator("td.flagged.sev-warning"))
-    assert marked_row.locator("th").inner_text() == "таблиця 1, рядок 3"
+    assert marked_row.locator("th").inner_text() == "рядок 3 таблиці 1"
     assert page.locator(".findings .finding.sev-critical").count() == 2
     assert page.evaluate(LOW_CONTRAST) == []
     page.screenshot(path=str(artifacts_dir() / "verdict-rejected.png"), full_page=True)

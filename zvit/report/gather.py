@@ -346,10 +346,13 @@ def _line(row: dict[str, Any], marks: tuple[Mark, ...] = ()) -> Line:
 
 
 def _marks(findings: tuple[AnnexFinding, ...]) -> dict[tuple[int, str, int | None], tuple[Mark, ...]]:
-    """(submission, part, row) -> the marks of the annex findings (numbered from 1) about that line."""
+    """(submission, part, row) -> the marks of the annex findings (numbered from 1) about that line; notices
+    unmarked."""
     found: dict[tuple[int, str, int | None], list[Mark]] = defaultdict(list)
     for number, finding in enumerate(findings, start=1):
-        if finding.row is not None:
+        # a notice (language advice, a repair intake made) stays in the annex: the signed form marks only what
+        # the reader must weigh
+        if finding.row is not None and finding.severity is not Severity.NOTICE:
             found[(finding.submission_id, finding.part or "", finding.row)].append(
                 Mark(number=number, percent=finding.rule_code == PERCENT_RULE))
     return {key: tuple(marks) for key, marks in found.items()}

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from zvit.formatting import number
 from zvit.model import DecisionCitation, FormLine, Report, SourceLocation
+from zvit.normalize.decisions import cite
 from zvit.quality.findings import SEVERITY_ORDER, Finding, location_text
 
 #: The official form's columns as the page shows them: the line's field and its heading.
@@ -63,9 +64,8 @@ class ReadTable:
 
 
 def decision_text(decision: DecisionCitation) -> str:
-    """A cited decision as the findings quote it: «№1430 від 02.12.2020»."""
-    when = f"від {decision.date:%d.%m.%Y}"
-    return f"№{decision.number} {when}" if decision.number else when
+    """A cited decision as the findings quote it: «02.12.2020 № 1430» (the one way zvit writes a decision)."""
+    return cite(decision.number, decision.date)
 
 
 def _sorted(findings: Sequence[Finding]) -> list[Finding]:
