@@ -214,3 +214,11 @@ def test_registry_is_read_from_zvit_registry_dir(registry_copy: Path, monkeypatc
     monkeypatch.setenv("ZVIT_REGISTRY_DIR", str(registry_copy))
     registry: Registry = load_registry(Settings.load().registry_dir)
     assert registry.program("efektyvna-vlada").last_year == 2026
+
+
+def test_a_department_is_found_by_any_of_its_addresses_whatever_the_letter_case() -> None:
+    registry = load_registry(DEFAULT_REGISTRY_DIR)
+    found = registry.department_at("  ZVIT@Zvernennia.example.org ")
+    assert found is not None and found.code == "upravlinnia-zvernen"
+    assert registry.department_at("stranger@example.org") is None
+    assert registry.department_at("") is None and registry.department_at(None) is None

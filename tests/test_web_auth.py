@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from tests.web_fixtures import csrf_of
 from zvit.cli import main
 from zvit.model import Report
+from zvit.normalize.decisions import cite
 from zvit.notify.transport import OutboxTransport
 from zvit.quality.findings import Finding, Severity
 from zvit.registry import Registry
@@ -21,7 +22,7 @@ from zvit.settings import Settings
 from zvit.warehouse import make_engine, sync_registry, upgrade
 from zvit.web import Portal, auth, create_app
 from zvit.web.upload import safe_name, too_large
-from zvit.web.verdict import decision_text, read_table
+from zvit.web.verdict import read_table
 
 with warnings.catch_warnings():
     # Starlette would rather have httpx2 for its test client; httpx is what the lock file has
@@ -120,7 +121,7 @@ def test_findings_are_placed_on_the_cells_and_decisions_they_name(seed_reports: 
     findings = [
         Finding(rule_code="REPORT-DECISION-UNKNOWN", severity=Severity.CRITICAL, message="рішення не того",
                 part=report.decisions_location.part or None, row=report.decisions_location.row,
-                value=decision_text(wrong)),
+                value=cite(wrong.number, wrong.date)),
         Finding(rule_code="ROW-PERCENT-MISMATCH", severity=Severity.WARNING, message="відсоток",
                 part=line.location.part or None, row=line.location.row, column=line.columns["percent"]),
         Finding(rule_code="ROW-NOTE", severity=Severity.NOTICE, message="рядок", part=line.location.part or None,
@@ -129,8 +130,8 @@ def test_findings_are_placed_on_the_cells_and_decisions_they_name(seed_reports: 
     table = read_table(report, findings, program_title="Ефективна влада. Конкурентне місто")
     decisions = table.header[3]
     assert [(c.text, c.severity) for c in decisions.items] == [
-        (decision_text(d), "critical" if d == wrong else None) for d in report.decisions]
-    assert decision_text(wrong) == "02.12.2020 № 1430"
+        (cite(d.number, d.date), "critical" if d == wrong else None) for d in report.decisions]
+    assert cite(wrong.number, wrong.date) == "02.12.2020 № 1430"
     first = table.rows[0]
     marked = [(table.columns[i], cell.text, cell.severity) for i, cell in enumerate(first.cells) if cell.severity]
     assert marked == [("Виконання, %", "64,00", "warning")]

@@ -272,9 +272,8 @@ def _unsupported(path: Path) -> str:
 def _department(file: Received, registry: Registry) -> str | None:
     """Whom a file that could not be read is from: the code in its name, else its sender's department."""
     found = department_in_name(file.path.name, registry)
-    if found is None and file.sender:
-        sender = file.sender.lower()
-        found = next((d.code for d in registry.departments if sender in (e.lower() for e in d.emails)), None)
+    if found is None and (sender := registry.department_at(file.sender)) is not None:
+        found = sender.code
     return found
 
 

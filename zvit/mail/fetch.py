@@ -27,7 +27,7 @@ from zvit.notify.dispatch import flush_queue, utc_now
 from zvit.notify.ledger import NotificationOutcome
 from zvit.notify.transport import Transport
 from zvit.pipeline import FileFate, Job, Outcome, Received, process
-from zvit.registry import DepartmentEntry, Registry
+from zvit.registry import Registry
 from zvit.settings import Settings
 from zvit.warehouse.receipts import Origin
 from zvit.warehouse.schema import ensure_schema
@@ -125,7 +125,7 @@ def _process(engine: Engine, row_id: int, uid: int, box: Mailbox, item: MailItem
     thread = Thread.of(item, received)
     if item.automatic:
         return MessageResult(uid, item.sender, item.subject, "automatic")
-    department = department_of(item.sender, registry)
+    department = registry.department_at(item.sender)
     if department is None:
         answers = send_unregistered(engine, thread, item.attachments, registry=registry, transport=transport,
                                     settings=settings, now=now) if may_reply else []
@@ -146,13 +146,6 @@ def _process(engine: Engine, row_id: int, uid: int, box: Mailbox, item: MailItem
                           too_large=item.too_large, now=now)
     return MessageResult(uid, item.sender, item.subject, "answered", department.code, period,
                          tuple(outcome.files), (answer,))
-
-
-def department_of(sender: str, registry: Registry) -> DepartmentEntry | None:
-    """The department whose addresses include the sender's (letter case aside)."""
-    address = sender.strip().lower()
-    return next((d for d in registry.departments if address in (e.lower() for e in d.emails)), None) \
-        if address else None
 
 
 def _save(item: MailItem, folder: Path) -> list[Path]:

@@ -163,6 +163,12 @@ class Registry(_Entry):
                     keys.setdefault(normalize_program(title), program.code)
         return keys
 
+    def department_at(self, address: str | None) -> DepartmentEntry | None:
+        """The department whose registered addresses include this one (letter case and spaces aside), or None."""
+        wanted = (address or "").strip().lower()
+        return next((d for d in self.departments if wanted in (e.lower() for e in d.emails)), None) if wanted \
+            else None
+
     def resolve_department(self, name: str | None) -> str | None:
         """The code of the department a report names, or None if the name is not registered."""
         return self._department_keys.get(normalize_department(name)) if name else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zvit.formatting import number
-from zvit.model import DecisionCitation, FormLine, Report, SourceLocation
+from zvit.model import FormLine, Report, SourceLocation
 from zvit.normalize.decisions import cite
 from zvit.quality.findings import SEVERITY_ORDER, Finding, location_text
 
@@ -63,11 +63,6 @@ class ReadTable:
     rows: list[Row]
 
 
-def decision_text(decision: DecisionCitation) -> str:
-    """A cited decision as the findings quote it: «02.12.2020 № 1430» (the one way zvit writes a decision)."""
-    return cite(decision.number, decision.date)
-
-
 def _sorted(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
 
@@ -96,8 +91,8 @@ def read_table(report: Report, findings: Sequence[Finding], *, program_title: st
     """The report's header and lines as read, with every finding placed on the cell it names (or its row)."""
     findings = [f for f in findings if f.row is not None]
     on_decisions = _at(findings, report.decisions_location)
-    decisions = [Cell(decision_text(d), findings=_sorted([f for f in on_decisions if f.value == decision_text(d)]))
-                 for d in report.decisions]
+    cited = [cite(d.number, d.date) for d in report.decisions]
+    decisions = [Cell(text, findings=_sorted([f for f in on_decisions if f.value == text])) for text in cited]
     header = [
         HeaderField("Програма", [Cell(program_title or report.program or "—",
                                       findings=_sorted(_at(findings, report.title_location)))],
