@@ -37,9 +37,11 @@ SLOW_MODULES = {
     "test_report_browser",  # headless Chromium
     # their session fixtures render the report in every format, the PDF included: seconds before the first test
     "test_report_escaping", "test_report_formats", "test_report_pdf",
+    "test_report_pdf_parts",  # 3,000-line reports typeset in parts
     "test_run_crash",  # `zvit run` killed and run again
     "test_scale_workers",  # a generated quarter over two Prefect workers
     "test_secrets",  # Prefect, PostgreSQL and SMTP servers, `zvit run` six times
+    "test_typeset",  # Typst in processes of its own
     "test_warehouse_cli",  # `zvit load` into fresh warehouses, seconds each
     "test_warehouse_kill",  # a load killed mid-transaction in a process of its own
 }

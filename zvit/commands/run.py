@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 FIRST_USE = ("flows.quarterly", "great_expectations", "zvit.quality.gate", "zvit.intake.docx_reader",
              "zvit.intake.xlsx_reader", "zvit.intake.csv_reader", "zvit.warehouse.schema", "zvit.report.gather",
              "zvit.report.html", "zvit.report.docx", "docxtpl", "zvit.report.xlsx", "zvit.report.datapackage",
-             "zvit.report.pdf", "typst", "zvit.notify")
+             "zvit.report.pdf", "zvit.notify")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from zvit.formatting import Unit
 from zvit.report.html import charts
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf_data import chart
 from zvit.report.texts import texts
+from zvit.report.typeset import Document, typeset
 from zvit.resources import resource_dir
 
 TEMPLATE = resource_dir("templates") / "report" / "chart.typ"
@@ -39,22 +39,19 @@ class ChartPictures:
 
 
 def chart_pictures(report: ConsolidatedReport, unit: Unit) -> list[ChartPictures]:
-    """Every chart of the report drawn as PNG (none without counted reports)."""
-    import typst  # imported when a picture is asked for
-
+    """Every chart of the report drawn as PNG (none without counted reports), all in one Typst process."""
     legend = {"annual": texts()["charts"]["annual"], "financed": texts()["charts"]["financed"]}
-    made = []
-    for laid_out in charts(report, unit):
-        drawn = chart(laid_out)
-        rows = drawn["rows"]
-        pictures = []
-        shown = rows[:ROWS_PER_PICTURE * MAX_PICTURES]
-        for start in range(0, len(shown), ROWS_PER_PICTURE):
-            data = {"chart": {**drawn, "rows": rows[start:start + ROWS_PER_PICTURE]}, "legend": legend}
-            # one page gives its bytes, several a list of them
-            png: Any = typst.compile(TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True, format="png", ppi=PPI,
-                                sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
-            pictures.extend(png if isinstance(png, list) else [png])
-        made.append(ChartPictures(title=laid_out.title, pictures=tuple(pictures), shown_rows=len(shown),
-                                  total_rows=len(rows)))
-    return made
+    laid_out = [(made.title, chart(made)) for made in charts(report, unit)]
+    documents, shown = [], []
+    for _, drawn in laid_out:
+        rows = drawn["rows"][:ROWS_PER_PICTURE * MAX_PICTURES]
+        shown.append(len(rows))
+        documents.append([Document(TEMPLATE, {"data": json.dumps(
+            {"chart": {**drawn, "rows": rows[start:start + ROWS_PER_PICTURE]}, "legend": legend},
+            ensure_ascii=False)}, fmt="png", ppi=PPI) for start in range(0, len(rows), ROWS_PER_PICTURE)])
+    every = [document for pictures in documents for document in pictures]
+    drawings = iter(typeset(every) if every else [])
+    return [ChartPictures(title=title, shown_rows=count, total_rows=len(drawn["rows"]),
+                          # a picture of several pages gives a PNG per page
+                          pictures=tuple(png for _ in pictures for png in next(drawings).output))
+            for (title, drawn), pictures, count in zip(laid_out, documents, shown, strict=True)]

@@ -1,37 +1,59 @@
 """The report as PDF: the Typst template `report/consolidated.typ` fed one JSON document (A4 landscape, fonts
-embedded: the compiler's own Libertinus Serif, so every machine prints the same)."""
+embedded: the compiler's own Libertinus Serif, so every machine prints the same).
+
+A long report is typeset in parts (zvit.report.pdf_data `PART_ROWS`), as many at once as there are printers, and
+the parts are joined into one file whose pages are numbered «Сторінка N з M» after the join.
+"""
 
 from __future__ import annotations
 
+import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
 from zvit.report.atomic import write_atomic
 from zvit.report.model import ConsolidatedReport
-from zvit.report.pdf_data import document_json
+from zvit.report.pdf_data import document_parts
+from zvit.report.typeset import PRINTERS, Document, typeset
 from zvit.resources import resource_dir
 
 TEMPLATE = resource_dir("templates") / "report" / "consolidated.typ"
+FOOTERS = resource_dir("templates") / "report" / "footers.typ"
 log = logging.getLogger(__name__)
 
 
 def render_pdf(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> bytes:
     """The report's PDF bytes, dated by when the report was prepared (the same report gives the same bytes)."""
-    import typst  # imported when a PDF is asked for
-
-    # the template's folder is the compiler's root: it reads its own partials and nothing else; no system fonts
-    # (the fonts inside the compiler have Cyrillic), so the layout does not depend on the machine. Untagged:
-    # accessibility tags make a 3,000-line report's file five times larger (13 MB against 2.6 MB) and its
-    # rendering heavier; the HTML page is the accessible form of the report.
-    pdf, warnings = typst.compile_with_warnings(
-        TEMPLATE, root=TEMPLATE.parent, ignore_system_fonts=True, sys_inputs={"data": document_json(report, unit)},
-        timestamp=int(report.prepared_at.timestamp()), pdf_tags=False)
-    for warning in warnings:
-        log.warning("PDF template: %s", warning.message)
-    return pdf
+    stamp = int(report.prepared_at.timestamp())
+    documents = [Document(TEMPLATE, {"data": part}, timestamp=stamp) for part in document_parts(report, unit)]
+    with ThreadPoolExecutor(max_workers=min(PRINTERS, len(documents)), thread_name_prefix="zvit-pdf") as pool:
+        made = list(pool.map(lambda document: typeset([document])[0], documents))
+    for warning in (warning for typeset_ in made for warning in typeset_.warnings):
+        log.warning("PDF template: %s", warning)
+    parts = [typeset_.output[0] for typeset_ in made]
+    return parts[0] if len(parts) == 1 else _joined(parts, stamp)
 
 
 def write_pdf(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:
     """Write the PDF atomically."""
     return write_atomic(path, render_pdf(report, unit=unit))
+
+
+def _joined(parts: list[bytes], stamp: int) -> bytes:
+    """The parts as one PDF: their pages in order, numbered over the whole, with the first part's properties."""
+    from pypdf import PdfReader, PdfWriter
+
+    # the first part whole (its properties, language, identifier and bookmarks), then the others' pages and
+    # bookmarks: the form's heading is in the first part, the rest of the report's in the last
+    joined = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
+    for part in parts[1:]:
+        joined.append(PdfReader(io.BytesIO(part)))
+    [footers] = typeset([Document(FOOTERS, {"pages": str(len(joined.pages))}, timestamp=stamp)])
+    for page, footer in zip(joined.pages, PdfReader(io.BytesIO(footers.output[0])).pages, strict=True):
+        page.merge_page(footer)
+        page.compress_content_streams()
+    out = io.BytesIO()
+    joined.write(out)
+    return out.getvalue()
