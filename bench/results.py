@@ -134,11 +134,11 @@ def _inprocess_table(rows: list[dict[str, Any]]) -> list[str]:
               "and a fresh warehouse, each of its steps timed: `inbox_files` (collect), zvit.reading `read_all` "
               "on a reading pool (parse), `check` (validate), `store` with the registry sync (load); then "
               "zvit.quarter `render_reports`, as the flow's render task (render: every program, each one's PDF "
-              "printed by Typst in a process of its own while this one writes the other formats) and "
-              "zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations, "
-              "Typst and zvit, paid once before the stages. *total* is the sum of these columns. *peak RSS* is the "
-              "process and its reading pool over the whole run. A stage missing from a stopped run had not "
-              "finished."), "",
+              "typeset by Typst processes of their own while this one writes the other formats) and "
+              "zvit.quarter `notify_period` into the outbox (notify). *import* is Great Expectations and "
+              "zvit, paid once before the stages. *total* is the sum of these columns. *peak RSS* is the "
+              "process tree summed (the process, its reading pool and its Typst processes) over the whole run. "
+              "A stage missing from a stopped run had not finished."), "",
              "| N | import s | " + " | ".join(f"{stage} s" for stage in STAGES) + " | total s | peak RSS MiB |",
              "| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |"]
     for row in rows:

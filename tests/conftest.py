@@ -33,7 +33,7 @@ SLOW_MODULES = {
     "test_hostile_bounds",  # each hostile file in a process of its own, under time and memory limits
     "test_intake_fuzz",  # many damaged Word and Excel files
     "test_prefect_server",  # `prefect server start` and a retry from its API
-    "test_quarter_render",  # renders a program past the PDF limit
+    "test_quarter_render",  # renders the seed quarter in every format, the PDF included
     "test_report_browser",  # headless Chromium
     # their session fixtures render the report in every format, the PDF included: seconds before the first test
     "test_report_escaping", "test_report_formats", "test_report_pdf",
