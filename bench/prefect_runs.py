@@ -80,10 +80,13 @@ def flow_times(prefect_home: Path) -> FlowTimes | None:
 
 
 def _handovers(tasks: list[tuple[str, str, str]]) -> tuple[tuple[str, str, float], ...]:
+    """Where the stage changes (tasks by start): from the last end of every task before to the next one's start
+    (the parse tasks run together: the last to start is not the last to end)."""
     ordered = sorted((_time(start), _time(end), stage_of(key)) for key, start, end in tasks)
     found = []
-    for (_, ended, before), (began, _, after) in pairwise(ordered):
+    for index, ((_, _, before), (began, _, after)) in enumerate(pairwise(ordered), start=1):
         if before != after:
+            ended = max(end for _, end, _ in ordered[:index])
             found.append((before, after, round((began - ended).total_seconds(), 3)))
     return tuple(found)
 

@@ -41,10 +41,12 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
     pipeline, startup, floor = row["pipeline"], row["startup"], row["floor"]
     if not finished(pipeline):
         return {"ratio": None, "net": None, "per_submission_ms": None, "net_ratio": None}
+    ratio = pipeline["wall_seconds"] / floor["wall_seconds"]
+    if not finished(startup):  # a start-up that failed measured something else than the start-up
+        return {"ratio": ratio, "net": None, "per_submission_ms": None, "net_ratio": None}
     net = pipeline["wall_seconds"] - startup["wall_seconds"]
     floor_read = floor.get("read_seconds") or floor["wall_seconds"]
-    return {"ratio": pipeline["wall_seconds"] / floor["wall_seconds"], "net": net,
-            "per_submission_ms": 1000 * net / row["n"], "net_ratio": net / floor_read}
+    return {"ratio": ratio, "net": net, "per_submission_ms": 1000 * net / row["n"], "net_ratio": net / floor_read}
 
 
 def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
@@ -64,10 +66,12 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(pipe.get("statuses", {}).items())) or "-"
         wall = _s(pipe["wall_seconds"]) if finished(pipe) else \
             f"stopped at {_s(pipe['wall_seconds'])} (exit {pipe.get('returncode')})"
+        startup = _s(row["startup"]["wall_seconds"]) if finished(row["startup"]) else \
+            f"{_s(row['startup']['wall_seconds'])} (failed: exit {row['startup'].get('returncode')})"
         lines.append(
             f"| {row['n']} | {row['files']} ({formats.get('docx', 0)}/{formats.get('xlsx', 0)}/{formats.get('csv', 0)})"
             f" | {row['lines']} | {row['programs']} | {_s(row['floor']['wall_seconds'])} | {wall} | {_x(d['ratio'])}"
-            f" | {_s(row['startup']['wall_seconds'])} | {_s(d['net'])} | {_s(d['per_submission_ms'], 0)}"
+            f" | {startup} | {_s(d['net'])} | {_s(d['per_submission_ms'], 0)}"
             f" | {_s(row['floor'].get('read_seconds'))} | {_x(d['net_ratio'])} | {pipe['peak_rss_mib']}"
             f" ({pipe.get('peak_rss_naive_mib', '-')}) | {_load(pipe)} | {verdicts} |")
     lines += ["", ("*floor*: one plain Python process opens every file and reads every cell (python-docx: every "

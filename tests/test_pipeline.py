@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 
 from tests.loading import take_files
 from zvit.pipeline import Job, inbox_files, process, received
+from zvit.quarter import summarize
 from zvit.registry import Registry
+from zvit.warehouse import make_engine
 from zvit.warehouse.receipts import Fate, receipts_for_period
 
 RECEIVED = datetime(2022, 10, 7, 9, 30, tzinfo=UTC)
@@ -79,3 +81,15 @@ def test_one_departments_run_takes_only_its_files(inbox: Path, warehouse: Engine
     assert sorted((f.name, f.fate) for f in outcome.files) == [
         ("upravlinnia-zvernen-zvit.docx", Fate.UNREADABLE),
         (next(p.name for p in inbox.iterdir() if p.name.endswith("-3.docx")), Fate.STORED)]
+
+
+def test_an_empty_inbox_on_a_new_warehouse_reports_every_department_missing(tmp_path: Path,
+                                                                           registry: Registry) -> None:
+    # Regression (issue 15's benchmark): `zvit run` on an empty inbox and a new warehouse failed with «no such
+    # table: v_department_status», because nothing was stored and so nothing brought the warehouse up.
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    job = Job(registry=registry, engine=engine, period="2022-Q3")
+    assert process(received([], job), job).files == []
+    assert [(d.department, d.program, d.status) for d in summarize(engine, "2022-Q3").departments] == [
+        ("upravlinnia-zvernen", "efektyvna-vlada", "missing"), ("upravlinnia-zviazkiv", "efektyvna-vlada", "missing"),
+        ("viddil-deputatskoi-diialnosti", "efektyvna-vlada", "missing")]

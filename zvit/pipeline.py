@@ -171,7 +171,9 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     submitted, unreadable = _for_department(submitted, unreadable, job)
     checked = steps.check(submitted, job) if submitted else []
     if job.stores:
-        checked = steps.store(checked, job) if checked else []
+        # even with nothing to store: it brings the warehouse (and its copy of the registry) up, so an empty
+        # inbox still reports every department missing
+        checked = steps.store(checked, job)
     fates = _fates(files, checked, unreadable, job)
     if job.stores:
         fates = _record(fates, job)

@@ -25,9 +25,10 @@ QUALITY_COLUMNS = ("department", "measure", "cell", "value", "expected", "messag
 
 #: a measure with up to this many lines is never split over pages; a longer one repeats its number and task
 MEASURE_ROWS_TOGETHER = 8
-#: The most rows of the form in one part of the PDF. Each part is typeset by a Typst process of its own, which
-#: needs some 0.18 MB per row and typesets fastest while what it memoized is small (a 3,036-line program: 827 MB
-#: and 5.1 s typeset whole, four times 0.7 s and 170 MB in parts of 750); each part begins on a new page.
+#: The most rows of the form, or of the charts, in one part of the PDF. Each part is typeset by a Typst process of
+#: its own, which needs some 0.18 MB per row and typesets fastest while what it memoized is small (a 3,036-line
+#: program: 5.1 s and 827 MB typeset whole; 3.5 s in parts, two at a time, none above 160 MB). Each part begins
+#: on a new page.
 PART_ROWS = 600
 #: What a part of the PDF shows (`part` in the template): the title and the passport (head), the form's table,
 #: the program's total under it, the charts' heading, the rest of the report (status, signature, annex), and
@@ -63,7 +64,7 @@ def document_parts(report: ConsolidatedReport, unit: Unit) -> list[str]:
 def split_sections(sections: list[dict[str, Any]], rows: int) -> list[list[dict[str, Any]]]:
     """The form's sections in runs of about `rows` rows, split between measures only (a longer one alone).
 
-    A department split over two parts has its heading row in both and its subtotal in the second.
+    A department split between parts has its heading row in each and its subtotal in the last.
     """
     pieces: list[list[dict[str, Any]]] = []
     piece: list[dict[str, Any]] = []
