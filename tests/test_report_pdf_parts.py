@@ -57,6 +57,25 @@ def test_a_department_split_between_parts_keeps_its_heading_in_both_and_its_subt
     assert split, "some department goes on in the next part"
 
 
+def _section(heading: str, lines: list[int]) -> dict:
+    measures = [{"number": str(n), "lines": [{}] * count} for n, count in enumerate(lines, start=1)]
+    return {"heading": heading, "measures": measures, "subtotal": {"planned": heading}}
+
+
+def shares(pieces: list[list[dict]]) -> list[list[tuple]]:
+    """Each part's departments: heading, how many measures, subtotal."""
+    return [[(s["heading"], len(s["measures"]), s["subtotal"]) for s in piece] for piece in pieces]
+
+
+def test_a_department_that_would_not_fit_begins_the_next_part_once_this_one_is_half_full() -> None:
+    # 81 rows, then a department of 31 would pass 100: it begins the next part whole
+    assert shares(split_sections([_section("А", [2] * 40), _section("Б", [3] * 10)], 100)) == [
+        [("А", 40, {"planned": "А"})], [("Б", 10, {"planned": "Б"})]]
+    # 31 rows is less than half a part: the next department is split (heading in both, subtotal in the last)
+    assert shares(split_sections([_section("В", [1] * 30), _section("Г", [2] * 50)], 100)) == [
+        [("В", 30, {"planned": "В"}), ("Г", 34, None)], [("Г", 16, {"planned": "Г"})]]
+
+
 def test_a_chart_longer_than_a_part_goes_on_in_the_next_titled_again() -> None:
     charts = [{"title": "за виконавцями", "rows": list(range(5))}, {"title": "за заходами", "rows": list(range(23))}]
     pieces = split_charts(charts, 10)

@@ -64,12 +64,16 @@ def document_parts(report: ConsolidatedReport, unit: Unit) -> list[str]:
 def split_sections(sections: list[dict[str, Any]], rows: int) -> list[list[dict[str, Any]]]:
     """The form's sections in runs of about `rows` rows, split between measures only (a longer one alone).
 
-    A department split between parts has its heading row in each and its subtotal in the last.
+    A department that would not fit begins the next run when this one is at least half full; else it is split, and
+    has its heading row in each run and its subtotal in the last.
     """
     pieces: list[list[dict[str, Any]]] = []
     piece: list[dict[str, Any]] = []
     size = 0
     for section in sections:
+        if piece and size >= rows // 2 and size + 1 + sum(len(m["lines"]) for m in section["measures"]) > rows:
+            pieces.append(piece)
+            piece, size = [], 0
         measures: list[dict[str, Any]] = []
         size += 1  # the department's heading row
         for measure in section["measures"]:
