@@ -43,3 +43,10 @@ def test_a_template_error_is_raised_with_typsts_own_words(tmp_path: Path) -> Non
     broken = _template(tmp_path, "broken.typ", "#let x = (\n")
     with pytest.raises(TypesetError, match="Typst failed: .*unclosed delimiter"):
         typeset([Document(broken, {})])
+
+
+def test_a_typst_process_that_never_ends_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    endless = _template(tmp_path, "endless.typ", "#let n = 0\n#for i in range(1000000000) { n += i }\n#n")
+    monkeypatch.setattr("zvit.report.typeset.TIMEOUT_SECONDS", 1)
+    with pytest.raises(TypesetError, match="still typesetting after 1 s"):
+        typeset([Document(endless, {})])

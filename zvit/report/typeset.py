@@ -19,6 +19,8 @@ from typing import Any
 
 #: Typst processes running at once, across every thread of the caller: one per core
 PRINTERS = max(1, os.cpu_count() or 1)
+#: a part of a report typesets in about a second; a Typst process still running after this is stuck
+TIMEOUT_SECONDS = 600
 _printers = threading.BoundedSemaphore(PRINTERS)
 
 
@@ -50,8 +52,11 @@ def typeset(documents: Sequence[Document]) -> list[Typeset]:
     request = json.dumps([{"template": str(d.template), "inputs": d.inputs, "fmt": d.fmt, "ppi": d.ppi,
                            "timestamp": d.timestamp} for d in documents], ensure_ascii=False).encode("utf-8")
     with _printers:
-        done = subprocess.run([sys.executable, "-m", "zvit.report.typeset"], input=request, capture_output=True,
-                              check=False)
+        try:
+            done = subprocess.run([sys.executable, "-m", "zvit.report.typeset"], input=request, capture_output=True,
+                                  check=False, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise TypesetError(f"Typst failed: still typesetting after {TIMEOUT_SECONDS} s") from error
     header, _, payload = done.stdout.partition(b"\n")
     if done.returncode != 0 or not header:
         told = json.loads(header).get("error") if header.startswith(b"{") else done.stderr.decode(errors="replace")
