@@ -223,6 +223,25 @@ def test_a_message_too_large_to_take_is_answered_without_being_downloaded(
     assert receipts_for_period(engine, "2022-Q3") == [] and len(imap_server.folder_uids("zvit-processed")) == 1
 
 
+def test_a_message_flagged_but_not_moved_by_a_stopped_fetch_is_moved_by_the_next(
+        engine: Engine, registry: Registry, imap_server: ImapServer, smtp_server: SmtpServer,
+        seed_fixtures: dict[str, list[Path]]) -> None:
+    # Regression (CI of issue 15's work): a fetch killed between flagging a message processed and moving it left it
+    # in the inbox for good, since the next fetch only looks at unflagged ones.
+    imap_server.deliver(mail(SENDERS[0], "Звіт за 9 місяців 2022 року", attachments=(seed_fixtures["docx"][0],)))
+    client = imap_server.client()
+    try:
+        client.select("INBOX")
+        status, _ = client.uid("STORE", "1", "+FLAGS", "(ZvitProcessed \\Seen)")
+        assert status == "OK"
+    finally:
+        client.logout()
+    result = fetch(engine, registry, smtp_server)
+    assert result.messages == [] and smtp_server.messages == []  # nothing done again, nobody answered again
+    assert imap_server.folder_uids("INBOX") == []
+    assert [uid for uid, _ in imap_server.folder_uids("zvit-processed")] == [1]
+
+
 def test_a_message_is_identified_by_its_message_id_or_else_sender_date_and_subject() -> None:
     message = mail(SENDERS[0], "Звіт за I півріччя 2023 року", "", attachments=(("../../etc/passwd", b"x"),))
     item = parse_message(message.as_bytes())

@@ -82,6 +82,8 @@ def fetch_mail(engine: Engine, *, registry: Registry, settings: Settings, transp
     result = FetchResult(config.mailbox, flushed=flush_queue(engine, transport, now=utc_now(clock())))
     with open_mailbox(config, ssl_context=ssl_context) as box:
         box.ensure_processed_folder()
+        for uid in box.flagged_in_place():  # a fetch stopped after flagging it, before moving it
+            box.move_processed(uid)
         replies = 0
         for uid in box.unprocessed():
             outcome = _one(engine, box, uid, registry=registry, settings=settings, transport=transport,

@@ -109,13 +109,24 @@ class Mailbox:
     def mark_processed(self, uid: int) -> None:
         """Flag the message processed (and seen), then move it to the processed folder when there is one."""
         self._ok(self.client.uid("STORE", str(uid), "+FLAGS", f"({PROCESSED} \\Seen)"), "flag")
+        self.move_processed(uid)
+
+    def move_processed(self, uid: int) -> None:
+        """Move a flagged message to the processed folder, when there is one and the server can move (a UID
+        another fetch moved meanwhile is no error in IMAP: nothing is moved)."""
         target = self.config.processed_folder
-        if not target:
-            return
-        folder = _quoted(target)
-        if self.can_move:
-            self._ok(self.client.uid("MOVE", str(uid), folder), "move")
+        if target and self.can_move:
+            self._ok(self.client.uid("MOVE", str(uid), _quoted(target)), "move")
         # without MOVE the message stays, flagged: a copy then a delete would be a deletion
+
+    def flagged_in_place(self) -> list[int]:
+        """UIDs of messages flagged processed but still in the folder, when they should have been moved: a fetch
+        was stopped between flagging one and moving it."""
+        if not self.config.processed_folder or not self.can_move:
+            return []
+        data = self._ok(self.client.uid("SEARCH", "UNDELETED", "KEYWORD", PROCESSED), "search")
+        found = data[0] if data and isinstance(data[0], bytes) else b""
+        return sorted(int(uid) for uid in found.split())
 
     def ensure_processed_folder(self) -> None:
         """Create the processed folder unless it exists."""

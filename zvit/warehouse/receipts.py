@@ -17,6 +17,7 @@ from sqlmodel import col
 import models
 from zvit.warehouse.queries import in_chunks
 from zvit.warehouse.schema import ensure_schema
+from zvit.warehouse.transaction import write_session
 
 
 class Fate(StrEnum):
@@ -76,7 +77,8 @@ def record_receipts(engine: Engine, receipts: Sequence[Receipt]) -> list[Receipt
     ensure_schema(engine)
     for _attempt in range(3):
         try:
-            with Session(engine) as session, session.begin():
+            # IMMEDIATE on SQLite: it reads, then writes (two mail fetches at once failed here, «database is locked»)
+            with write_session(engine) as session:
                 known = _known(session, receipts)
                 # one statement for the lot (a quarter is a thousand files), not an ORM object per file
                 rows = [_row(r) for r in receipts if _key(r) not in known]
