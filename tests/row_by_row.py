@@ -17,7 +17,7 @@ import models
 from zvit.model import Report
 from zvit.quality.findings import Finding, Status, status_for
 from zvit.registry.resolve import Resolution
-from zvit.warehouse.load import (LoadResult, _already_loaded, _check_row, _existing, _line_values, _measure_number,
+from zvit.warehouse.load import (LoadResult, _already_loaded, _check_row, _existing, _line_values, _measure_tasks,
                                  _new_submission)
 from zvit.warehouse.receipts import Receipt, _key, _known
 from zvit.warehouse.resolve import Rows, rows_for
@@ -71,11 +71,7 @@ def record_receipts(engine: Engine, receipts: Sequence[Receipt]) -> None:
 def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]:
     if rows.program_id is None or rows.department_id is None:
         return {}
-    tasks: dict[str, str | None] = {}
-    for line in report.rows:
-        number = _measure_number(line.measure)
-        if number and (number not in tasks or (tasks[number] is None and line.task)):
-            tasks[number] = line.task
+    tasks = _measure_tasks(report)
     Measure = models.Measure
     known = {m.number: m for m in session.scalars(select(Measure).where(
         col(Measure.program_id) == rows.program_id, col(Measure.department_id) == rows.department_id,

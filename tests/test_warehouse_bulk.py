@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 import models
 from bench.generate import GeneratedQuarter, generate_quarter
 from tests import row_by_row
+from tests.warehouse_fixtures import fresh_url
 from zvit.pipeline import Checked, Job, check, inbox_files
 from zvit.reading import read_all
 from zvit.registry import Registry, load_registry
@@ -51,13 +52,7 @@ def checked(quarter: GeneratedQuarter, registry: Registry) -> list[Checked]:
 @pytest.fixture
 def reference_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A second empty database on the test's engine, for the row-by-row load."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'row-by-row.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = server.create_database()
-    yield server.url(name)
-    server.drop_database(name)
+    yield from fresh_url(backend, request, tmp_path, name="row-by-row.db")
 
 
 def _store(engine: Engine, registry: Registry, checked: list[Checked], loader: Any) -> list[LoadResult]:

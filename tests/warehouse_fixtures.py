@@ -157,10 +157,12 @@ def _template_for(backend: str, request: pytest.FixtureRequest, templates: dict[
     return templates[backend]
 
 
-def _fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, *,
-               template: object | None) -> Iterator[str]:
+def fresh_url(backend: str, request: pytest.FixtureRequest, folder: Path, *, template: object | None = None,
+              name: str = "warehouse.db") -> Iterator[str]:
+    """A new database on `backend` (SQLite: the file `name` in `folder`), a copy of `template` if given; for a
+    fixture to `yield from`: PostgreSQL's is dropped after."""
     if backend == "sqlite":
-        path = tmp_path / "warehouse.db"
+        path = folder / name
         if template is not None:
             shutil.copyfile(str(template), path)
         yield f"sqlite:///{path}"
@@ -180,7 +182,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def empty_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a brand-new, empty database on the test's engine."""
-    yield from _fresh_url(backend, request, tmp_path, template=None)
+    yield from fresh_url(backend, request, tmp_path, template=None)
 
 
 @pytest.fixture
@@ -188,7 +190,7 @@ def warehouse_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, 
                   tmp_path_factory: pytest.TempPathFactory, _templates: dict[str, object]) -> Iterator[str]:
     """URL of a fresh database at head with the shipped registry loaded."""
     template = _template_for(backend, request, _templates, tmp_path_factory, registry)
-    yield from _fresh_url(backend, request, tmp_path, template=template)
+    yield from fresh_url(backend, request, tmp_path, template=template)
 
 
 @pytest.fixture

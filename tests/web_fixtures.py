@@ -23,6 +23,7 @@ from bench.web import (
     free_port,
     write_example_files,
 )
+from tests.warehouse_fixtures import fresh_url
 
 FIRST = "viddil-deputatskoi-diialnosti"
 SECOND = "upravlinnia-zviazkiv"
@@ -61,13 +62,7 @@ def upload(client: httpx.Client, server: WebServer, path: Path, *, name: str | N
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def web_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A new, empty warehouse for the module's server: SQLite, then PostgreSQL (the server migrates it)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('web-sqlite') / 'zvit.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = server.create_database()
-    yield server.url(name)
-    server.drop_database(name)
+    yield from fresh_url(request.param, request, tmp_path_factory.mktemp("web-sqlite"), name="zvit.db")
 
 
 @pytest.fixture(scope="module")

@@ -56,7 +56,7 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
 
 
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
-    # imported per format: each writer imports its own library (Typst, openpyxl, docxtpl) only when asked for
+    # imported per format: each writer imports its own library (pypdf, openpyxl, docxtpl) only when asked for
     target = output_path(out_dir, report, fmt)
     if fmt == "html":
         from zvit.report.html import write_html as writer

@@ -215,14 +215,20 @@ def _measure_number(raw: str | None) -> str | None:
     return number or None
 
 
-def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]:
-    if rows.program_id is None or rows.department_id is None:
-        return {}
+def _measure_tasks(report: Report) -> dict[str, str | None]:
+    """Each measure number the report names, with the first task given for it (None when it gives none)."""
     tasks: dict[str, str | None] = {}
     for line in report.rows:
         number = _measure_number(line.measure)
         if number and (number not in tasks or (tasks[number] is None and line.task)):
             tasks[number] = line.task
+    return tasks
+
+
+def _measure_ids(session: Session, rows: Rows, report: Report) -> dict[str, int]:
+    if rows.program_id is None or rows.department_id is None:
+        return {}
+    tasks = _measure_tasks(report)
     if not tasks:
         return {}
     known = _known_measures(session, rows, list(tasks))
