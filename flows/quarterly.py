@@ -88,8 +88,9 @@ def _group_name() -> str:
     return names[0] if len(names) == 1 else f"{len(names)} files: {names[0]} … {names[-1]}"
 
 
+# persisted (a rerun reads no file twice) but not also kept in memory: the batch is let go before the report renders
 @task(name="read-files", task_run_name=_group_name, cache_key_fn=_files_key, persist_result=True,
-      retries=2, retry_delay_seconds=2)
+      cache_result_in_memory=False, retries=2, retry_delay_seconds=2)
 def read_group(paths: list[Path], pool: Any = None) -> tuple[list[Submitted], list[Unreadable]]:
     """Every report of a group of files, on the reading pool when there is one (an unreadable file is returned
     as such, not raised)."""
@@ -208,22 +209,30 @@ def collect(period: str, inbox: str | None, department: str | None) -> list[int]
         if department is not None and not outcome.files:
             raise NothingToCollect(f"{period}: no file from {department} in {folder.resolve()} "
                                    f"({len(paths)} files there)")
+        ids, rejected = outcome.submission_ids, rejected_reports(outcome, engine)
+        # The batch's reports are let go before the report renders, whose memory then reuses theirs (issue 15):
+        # a failed task keeps its traceback, and through it the frames that called it, so none may hold the batch.
+        del outcome
         publish_verdicts(period, quoted(engine))
-        flags = flag_rejections(period, outcome, engine)
-        notify(period, outcome.submission_ids, render_report(period, quoted(engine), settings), quoted(engine),
-               settings)
+        flags = flag_rejections(period, rejected)
+        notify(period, ids, render_report(period, quoted(engine), settings), quoted(engine), settings)
     finally:
         engine.dispose()
     if flags:
         raise SubmissionsRejected(f"{period}: {len(flags)} submission(s) rejected")
-    return outcome.submission_ids
+    return ids
 
 
-def flag_rejections(period: str, outcome: Outcome, engine: Engine) -> list[Any]:
-    """A failed task per rejected submission that is still its department's current version."""
+def rejected_reports(outcome: Outcome, engine: Engine) -> list[Checked]:
+    """The batch's rejected reports that are still their department's current version."""
     rejected = set(current_rejected(engine, outcome.submission_ids))
-    return [flag_rejection(period, item.result.department or "?", quoted(item), return_state=True)
-            for item in outcome.reports if item.result is not None and item.result.submission_id in rejected]
+    return [item for item in outcome.reports if item.result is not None and item.result.submission_id in rejected]
+
+
+def flag_rejections(period: str, rejected: list[Checked]) -> list[Any]:
+    """A failed task per rejected report."""
+    return [flag_rejection(period, (item.result and item.result.department) or "?", quoted(item), return_state=True)
+            for item in rejected]
 
 
 def period_or_last_ended(period: str | None, timezone: str | None = None) -> str:

@@ -23,6 +23,7 @@ from flows.quarterly import (
     period_or_last_ended,
     publish_verdicts,
     quoted,
+    rejected_reports,
     render_report,
     run_logger,
     task_steps,
@@ -71,7 +72,7 @@ def load_files(period: str, paths: list[str]) -> list[int]:
         job = Job(registry=load_registry(settings.registry_dir), engine=engine, period=period,
                   timezone=settings.timezone)
         outcome = process(received([Path(path) for path in paths], job), job, steps=task_steps())
-        flag_rejections(period, outcome, engine)
+        flag_rejections(period, rejected_reports(outcome, engine))
     finally:
         engine.dispose()
     return outcome.submission_ids

@@ -72,6 +72,34 @@ def test_a_rejection_fails_its_named_task_with_the_findings_as_an_artifact(quart
         assert "REPORT-DECISION-WRONG-DATE" in markdown.data and "23.09.2022 № 279" in markdown.data
 
 
+def test_the_batch_is_let_go_before_the_report_renders_issue_15(quarter: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # The render reuses the memory the batch's reports held; only the rejected one, which its failed task keeps
+    # for the Prefect UI, may still be alive when it begins.
+    import gc
+
+    import flows.quarterly
+    from zvit.model import Report
+
+    def reports() -> list[Report]:
+        gc.collect()
+        return [item for item in gc.get_objects() if isinstance(item, Report)]
+
+    earlier = reports()  # an earlier test's, held here so that no new report takes one's id
+    known = {id(report) for report in earlier}
+    alive: list[int] = []
+    render_reports = flows.quarterly.render_reports
+
+    def counting(*args: object, **kwargs: object) -> object:
+        alive.append(sum(id(report) not in known for report in reports()))
+        return render_reports(*args, **kwargs)
+
+    monkeypatch.setattr(flows.quarterly, "render_reports", counting)
+    state = flows.quarterly.collect_quarter("2022-Q3", return_state=True)
+    assert state.is_failed()  # the third report is rejected
+    assert alive == [1]
+
+
 def test_process_submission_takes_a_corrected_file_alone(quarter: Path, capsys: pytest.CaptureFixture,
                                                          seed_path: Path) -> None:
     from flows.quarterly import process_submission

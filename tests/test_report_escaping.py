@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -70,6 +72,17 @@ def test_control_characters_from_word_exports_do_not_break_the_docx(hostile_file
     assert any(cell.text == HYPERLINK for cell in cells)
     # a vertical tab is a line break in Word; other control characters cannot be in XML and become spaces
     assert any(cell.text == "табуляція\nновий рядок кінець" for cell in cells)
+
+
+def test_every_line_break_in_a_cell_is_a_word_line_break_issue_15(hostile_files: dict[str, Path]) -> None:
+    # zvit resolves line breaks only in the paragraphs that have any (docx.py): none may stay a raw newline,
+    # which Word would show as a space
+    with zipfile.ZipFile(hostile_files["docx"]) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    texts = re.findall(r"<w:t(?: [^/>]*)?>([^<]*)</w:t>", xml)
+    assert "табуляція" in texts and "новий рядок кінець" in texts
+    assert not [text for text in texts if "\n" in text or "\t" in text]
+    assert xml.count("<w:br/>") >= DASHES.count("\n") + 1
 
 
 @pytest.mark.parametrize(("text", "formula"), [

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from zvit.formatting import THOUSANDS, Unit
 from zvit.report.atomic import write_atomic
@@ -21,6 +23,8 @@ from zvit.resources import resource_dir
 
 TEMPLATE = resource_dir("templates") / "report" / "consolidated.typ"
 FOOTERS = resource_dir("templates") / "report" / "footers.typ"
+#: the name a joined page calls its footer by
+_FOOTER = "/ZvitFooter"
 log = logging.getLogger(__name__)
 
 
@@ -51,9 +55,41 @@ def _joined(parts: list[bytes], stamp: int) -> bytes:
     for part in parts[1:]:
         joined.append(PdfReader(io.BytesIO(part)))
     [footers] = typeset([Document(FOOTERS, {"pages": str(len(joined.pages))}, timestamp=stamp)])
-    for page, footer in zip(joined.pages, PdfReader(io.BytesIO(footers.output[0])).pages, strict=True):
-        page.merge_page(footer)
-        page.compress_content_streams()
+    _lay_over(joined, PdfReader(io.BytesIO(footers.output[0])).pages)
     out = io.BytesIO()
     joined.write(out)
     return out.getvalue()
+
+
+def _lay_over(joined: Any, footers: Sequence[Any]) -> None:
+    """Draw each footer page over its page of `joined`, as a form the page's content calls after its own.
+
+    Neither content is parsed or compressed again (pypdf's merge_page does both: 1.5 s of a 460-page report, in
+    the run's process): the page's own content is wrapped in q ... Q, so that it leaves the graphics state as
+    it found it, and the footer drawn after it.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
+
+    def stream(text: bytes) -> Any:
+        made = DecodedStreamObject()
+        made.set_data(text)
+        return joined._add_object(made)
+
+    save, draw = stream(b"q\n"), stream(b"\nQ\nq /" + _FOOTER[1:].encode() + b" Do Q\n")
+    for page, footer in zip(joined.pages, footers, strict=True):
+        content = footer["/Contents"].get_object()
+        form = StreamObject()
+        form.set_data(content._data)  # still encoded, as its /Filter says
+        form.update({NameObject(key): value for key, value in content.items() if key in ("/Filter", "/DecodeParms")})
+        form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                     NameObject("/BBox"): footer.mediabox,
+                     NameObject("/Resources"): footer["/Resources"].get_object().clone(joined)})
+        # the page's resources may be shared with other pages: this page gets its own, with its own footer
+        resources = DictionaryObject(page["/Resources"].get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject(_FOOTER)] = joined._add_object(form)
+        resources[NameObject("/XObject")] = xobjects
+        own = page.raw_get("/Contents")  # as referred to: a stream must stay an indirect object
+        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+        page[NameObject("/Resources")] = resources
+        page[NameObject("/Contents")] = ArrayObject([save, *own, draw])

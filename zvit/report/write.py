@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -46,6 +48,7 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
                     printed[-2].result()
                 printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
             written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
+            release_freed_memory()
         if printed:
             for paths, pdf in zip(written, printed, strict=True):
                 paths["pdf"] = pdf.result()
@@ -53,6 +56,24 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
         # on a failure here the PDFs not yet begun are dropped; the one being printed is written whole or not at all
         printer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed so far back to the system, where the C library is glibc (elsewhere nothing)."""
+    # Word and Excel build whole trees of a long report (100-200 MB for 3,000 lines) and free them, but glibc
+    # keeps most of that in its heaps: without this the process grew by some 75 MB over a quarter's reports.
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
