@@ -24,7 +24,7 @@ from zvit.resources import resource_dir
 TEMPLATE = resource_dir("templates") / "report" / "consolidated.typ"
 FOOTERS = resource_dir("templates") / "report" / "footers.typ"
 #: the name a joined page calls its footer by
-_FOOTER = "/ZvitFooter"
+_FOOTER = "ZvitFooter"
 log = logging.getLogger(__name__)
 
 
@@ -75,7 +75,7 @@ def _lay_over(joined: Any, footers: Sequence[Any]) -> None:
         made.set_data(text)
         return joined._add_object(made)
 
-    save, draw = stream(b"q\n"), stream(b"\nQ\nq /" + _FOOTER[1:].encode() + b" Do Q\n")
+    save, draw = stream(b"q\n"), stream(f"\nQ\nq /{_FOOTER} Do Q\n".encode())
     for page, footer in zip(joined.pages, footers, strict=True):
         content = footer["/Contents"].get_object()
         form = StreamObject()
@@ -87,9 +87,9 @@ def _lay_over(joined: Any, footers: Sequence[Any]) -> None:
         # the page's resources may be shared with other pages: this page gets its own, with its own footer
         resources = DictionaryObject(page["/Resources"].get_object())
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-        xobjects[NameObject(_FOOTER)] = joined._add_object(form)
+        xobjects[NameObject(f"/{_FOOTER}")] = joined._add_object(form)
         resources[NameObject("/XObject")] = xobjects
-        own = page.raw_get("/Contents")  # as referred to: a stream must stay an indirect object
-        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+        contents = page.raw_get("/Contents")  # as referred to: a stream must stay an indirect object
+        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         page[NameObject("/Resources")] = resources
         page[NameObject("/Contents")] = ArrayObject([save, *own, draw])
