@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from zvit.processes import stop
+
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD, PROGRAM, PREFIX = "2022-Q3", "efektyvna-vlada", "/zvit"
 THIRD = "upravlinnia-zvernen"
@@ -115,13 +117,8 @@ class WebServer:
 
     def stop(self) -> None:
         """Stop the server this object started."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop(self.process, grace_seconds=15)
 
     def zvit(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A `zvit` command with the server's settings."""

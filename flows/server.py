@@ -17,6 +17,8 @@ import sys
 import time
 from collections.abc import Iterator
 
+from zvit.processes import stop
+
 #: uvicorn's exit code when the port it was given is taken
 _PORT_TAKEN = 3
 
@@ -79,13 +81,7 @@ class TemporaryServer:
 
     def stop(self) -> None:
         """Stop the server (as Prefect stops its own: terminate, then kill after 5 s)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, grace_seconds=5)
 
 
 def start_temporary_server() -> TemporaryServer | None:

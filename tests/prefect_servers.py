@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from zvit.processes import stop
+
 
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
@@ -64,8 +66,4 @@ def running_server(env: dict[str, str], log: Path, *, seconds: float = 180) -> I
             assert server.poll() is None, log.read_text(errors="replace")
             yield server
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server, grace_seconds=20)

@@ -16,6 +16,7 @@ import pytest
 
 from tests.prefect_servers import api_healthy, server_settings, wait_for
 from zvit.intake import read_layouts
+from zvit.processes import stop
 from zvit.samples.docx_writer import write_docx
 
 pytestmark = pytest.mark.slow
@@ -55,11 +56,7 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
         yield api
     finally:
         for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process, grace_seconds=20)
         log.close()
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from tests.report_fixtures import SCRIPT
 from tests.tools import require_tool
+from zvit.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Debian's chromium and poppler's pdftoppm, found by tests/tools.py (`.ci/run` installs them)
@@ -137,13 +138,7 @@ class Chromium:
         """Stop the browser this object started and remove its profile."""
         if getattr(self, "socket", None) is not None:
             self.socket.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, grace_seconds=10)
         self.log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
