@@ -18,6 +18,7 @@ from zvit.quarter import render_reports
 from zvit.registry import load_registry
 from zvit.report import FORMATS
 from zvit.report.gather import gather_report, report_programs
+from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf import write_pdf
 from zvit.report.write import output_path, write_report, write_reports
 from zvit.settings import Settings
@@ -111,7 +112,6 @@ def test_several_programs_are_printed_in_processes_that_end_so_typst_memory_is_g
     assert all((tmp_path / f"{program}.pdf").read_bytes().startswith(b"%PDF") for program in programs)
 
 
-
 #: in a fresh interpreter, as in a run: the RSS before and after handing back what Word built and freed
 _WORD_THEN_RELEASE = """
 import pickle, sys
@@ -131,8 +131,8 @@ print(held, resident())
 """
 
 
-def test_the_memory_word_frees_goes_back_to_the_system_after_a_program_issue_15(seed_report,
-                                                                                 tmp_path: Path) -> None:
+def test_the_memory_word_frees_goes_back_to_the_system_after_a_program_issue_15(
+        seed_report: ConsolidatedReport, tmp_path: Path) -> None:
     import pickle
 
     from tests.test_report_pdf import enlarged
