@@ -114,20 +114,17 @@ def test_several_programs_are_printed_in_processes_that_end_so_typst_memory_is_g
 
 #: in a fresh interpreter, as in a run: the RSS before and after handing back what Word built and freed
 _WORD_THEN_RELEASE = """
-import pickle, sys
+import os, pickle, sys
 from pathlib import Path
+from bench.procs import rss_bytes
 from zvit.report.docx import render_docx
 from zvit.report.write import release_freed_memory
 
-def resident():
-    status = Path("/proc/self/status").read_text()
-    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024
-
 report = pickle.loads(Path(sys.argv[1]).read_bytes())
 render_docx(report)
-held = resident()
+held = rss_bytes(os.getpid())
 release_freed_memory()
-print(held, resident())
+print(held, rss_bytes(os.getpid()))
 """
 
 
