@@ -194,6 +194,15 @@ def test_a_name_variant_claimed_by_two_departments_is_an_error(registry_copy: Pa
         "name 'Управління по звʼязках із громадськістю' already belongs to department upravlinnia-zviazkiv"]
 
 
+def test_an_address_registered_for_two_departments_is_an_error(registry_copy: Path) -> None:
+    # Mail from it, and a sign-in link asked for it, would otherwise go to whichever department came first.
+    path = registry_copy / "departments.yaml"
+    _edit(path, "emails: [zvit@zvernennia.example.org]", "emails: [zvit@zvernennia.example.org, ZVIT@Zviazky.example.org]")
+    assert _messages(registry_copy) == [
+        f"{path}:{_line_of(path, 'ZVIT@Zviazky.example.org')}: departments[2].emails[1]: "
+        "address 'ZVIT@Zviazky.example.org' already belongs to department upravlinnia-zviazkiv"]
+
+
 def test_registry_check_prints_problems_and_exits_2(registry_copy: Path, capsys: pytest.CaptureFixture) -> None:
     _edit(registry_copy / "departments.yaml", "zvit@deputaty.example.org", "deputaty.example.org")
     assert main(["registry", "check", "--path", str(registry_copy)]) == 2

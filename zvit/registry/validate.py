@@ -183,6 +183,14 @@ def _check_name_clashes(registry: Registry, report: Report) -> None:
                 loc: Loc = ("departments", index, "name") if position == 0 else (
                     "departments", index, "name_variants", position - 1)
                 report(loc, f"name {name!r} already belongs to department {owner}")
+    # so is an address: mail from it, and a sign-in link asked for it, must be one department's
+    addresses: dict[str, str] = {}
+    for index, department in enumerate(registry.departments):
+        for position, email in enumerate(department.emails):
+            owner = addresses.setdefault(email.strip().lower(), department.code)
+            if owner != department.code:
+                report(("departments", index, "emails", position), f"address {email!r} already belongs to "
+                       f"department {owner}")
     titles: dict[str, str] = {}
     for index, program in enumerate(registry.programs):
         for position, title in enumerate((program.title, *program.title_variants)):

@@ -116,13 +116,15 @@ def grant_for_address(registry: Registry, email: str, role: str, *, operators: S
     address = email.strip().lower()
     if role == OPERATOR:
         return Grant(OPERATOR, email=address) if address in _lower(operators) else None
-    departments = [d for d in registry.departments if address in _lower(d.emails)]
+    # an address is one department's at most: the registry refuses one registered for two
+    department = registry.department_at(address)
     if role == DEPARTMENT:
-        return department_grant(registry, departments[0].code) if departments else None
+        return department_grant(registry, department.code) if department else None
     if address in _lower(consolidators):
         return Grant(CONSOLIDATOR, None, tuple(p.code for p in registry.programs), address)
-    programs = sorted({p for d in departments for p in d.responsible_for})
-    return Grant(CONSOLIDATOR, departments[0].code, tuple(programs), address) if programs else None
+    if department is None or not department.responsible_for:
+        return None
+    return Grant(CONSOLIDATOR, department.code, tuple(sorted(department.responsible_for)), address)
 
 
 def _lower(addresses: Sequence[str]) -> set[str]:
