@@ -3,10 +3,12 @@ time: a generated quarter of several programs, every format compared."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ from sqlalchemy.engine import Engine
 from bench.generate import generate_quarter
 from zvit.pipeline import Job, inbox_files, process, received
 from zvit.quarter import render_reports
+from zvit.formatting import Unit
 from zvit.registry import load_registry
 from zvit.report import FORMATS
 from zvit.report.gather import gather_report, report_programs
+from zvit.report import write as write_module
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf import write_pdf
 from zvit.report.write import output_path, write_report, write_reports
@@ -75,6 +79,32 @@ def test_side_by_side_writes_the_same_files_as_one_format_at_a_time(quarter_ware
                 assert _members(ours) == _members(theirs), (report.program.code, fmt)
             else:
                 assert ours.read_bytes() == theirs.read_bytes(), (report.program.code, fmt)
+
+
+def test_the_next_reports_pdf_is_queued_before_this_ones_other_formats_are_written_issue_15(
+        quarter_warehouse: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The printer must not idle while Word and Excel are written: it gets the next report first.
+    programs = report_programs(quarter_warehouse, PERIOD)
+    events: list[tuple[str, str]] = []
+
+    def reports() -> Iterator[ConsolidatedReport]:
+        for program in programs:
+            events.append((program, "taken"))
+            yield gather_report(quarter_warehouse, program=program, period=PERIOD, timezone="Europe/Kyiv")
+
+    def recorded(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
+        events.append((report.program.code, fmt))
+        return written_alone(report, out_dir, fmt, unit)
+
+    written_alone = write_module._write
+    monkeypatch.setattr(write_module, "_write", recorded)
+    written = write_reports(reports(), tmp_path)
+
+    assert [sorted(paths) for paths in written] == [sorted(FORMATS)] * len(programs)
+    for first, second in itertools.pairwise(programs):
+        assert events.index((second, "taken")) < events.index((first, "html")), events
+    assert [event for event in events if event[1] != "taken"] == [
+        (program, fmt) for program in programs for fmt in FORMATS if fmt != "pdf"]
 
 
 def test_a_pdf_that_fails_fails_the_run_and_leaves_no_partial_file(quarter_warehouse: Engine, tmp_path: Path) -> None:

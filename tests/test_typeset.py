@@ -1,13 +1,18 @@
 """Typst in a process of its own (zvit.report.typeset): documents come back in order, page by page, with their
-warnings, and a template's error is raised with Typst's own words."""
+warnings, and a template's error is raised with Typst's own words; a document typeset beside other work yields
+to it."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from zvit.report.typeset import Document, TypesetError, typeset
+from zvit.report.typeset import BESIDE_NICENESS, Document, TypesetError, _Printers, typeset
 
 
 def _template(folder: Path, name: str, source: str) -> Path:
@@ -50,3 +55,71 @@ def test_a_typst_process_that_never_ends_is_stopped(tmp_path: Path, monkeypatch:
     monkeypatch.setattr("zvit.report.typeset.TIMEOUT_SECONDS", 1)
     with pytest.raises(TypesetError, match="still typesetting after 1 s"):
         typeset([Document(endless, {})])
+
+
+def _nice(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[16])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _typesetting_children() -> list[int]:
+    # the Typst processes this test process started (their parent pid is field 4 of /proc/<pid>/stat)
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == os.getpid() \
+                    and b"zvit.report.typeset" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process priorities from /proc (Linux)")
+def test_a_document_typeset_beside_other_work_runs_at_a_lower_priority_issue_15(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    endless = _template(tmp_path, "endless.typ", "#let n = 0\n#for i in range(1000000000) { n += i }\n#n")
+    monkeypatch.setattr("zvit.report.typeset.TIMEOUT_SECONDS", 60)
+    failed: list[BaseException] = []
+
+    def beside() -> None:
+        try:
+            typeset([Document(endless, {})], beside=True)
+        except TypesetError as error:
+            failed.append(error)
+
+    thread = threading.Thread(target=beside)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not (children := _typesetting_children()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [_nice(pid) for pid in children] == [BESIDE_NICENESS]
+    finally:
+        for pid in _typesetting_children():
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=30)
+    assert failed and "Typst failed" in str(failed[0])
+
+
+def test_a_freed_printer_goes_to_a_waiting_document_before_one_typeset_beside_issue_15() -> None:
+    # Word's chart pictures must not wait behind the PDF parts printed beside the run's writing
+    printers, taken = _Printers(1), []
+
+    def take(beside: bool) -> None:
+        with printers.printer(beside=beside):
+            taken.append("beside" if beside else "waited for")
+
+    with printers.printer(beside=True):
+        threads = [threading.Thread(target=take, args=(beside,)) for beside in (True, False)]
+        threads[0].start()
+        time.sleep(0.2)  # the document typeset beside asks first
+        threads[1].start()
+        deadline = time.monotonic() + 10
+        while printers._waiting == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert taken == ["waited for", "beside"]

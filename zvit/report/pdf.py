@@ -28,24 +28,25 @@ _FOOTER = "ZvitFooter"
 log = logging.getLogger(__name__)
 
 
-def render_pdf(report: ConsolidatedReport, *, unit: Unit = THOUSANDS) -> bytes:
-    """The report's PDF bytes, dated by when the report was prepared (the same report gives the same bytes)."""
+def render_pdf(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, beside: bool = False) -> bytes:
+    """The report's PDF bytes, dated by when the report was prepared (the same report gives the same bytes).
+    `beside`: printed beside other work, to which its Typst processes yield (zvit.report.typeset)."""
     stamp = int(report.prepared_at.timestamp())
     documents = [Document(TEMPLATE, {"data": part}, timestamp=stamp) for part in document_parts(report, unit)]
     with ThreadPoolExecutor(max_workers=min(PRINTERS, len(documents)), thread_name_prefix="zvit-pdf") as pool:
-        made = list(pool.map(lambda document: typeset([document])[0], documents))
+        made = list(pool.map(lambda document: typeset([document], beside=beside)[0], documents))
     for warning in (warning for typeset_ in made for warning in typeset_.warnings):
         log.warning("PDF template: %s", warning)
     parts = [typeset_.output[0] for typeset_ in made]
-    return parts[0] if len(parts) == 1 else _joined(parts, stamp)
+    return parts[0] if len(parts) == 1 else _joined(parts, stamp, beside=beside)
 
 
-def write_pdf(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:
-    """Write the PDF atomically."""
-    return write_atomic(path, render_pdf(report, unit=unit))
+def write_pdf(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS, beside: bool = False) -> Path:
+    """Write the PDF atomically (`beside`: as in `render_pdf`)."""
+    return write_atomic(path, render_pdf(report, unit=unit, beside=beside))
 
 
-def _joined(parts: list[bytes], stamp: int) -> bytes:
+def _joined(parts: list[bytes], stamp: int, *, beside: bool) -> bytes:
     """The parts as one PDF: their pages in order, numbered over the whole, with the first part's properties."""
     from pypdf import PdfReader, PdfWriter
 
@@ -54,7 +55,7 @@ def _joined(parts: list[bytes], stamp: int) -> bytes:
     joined = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
     for part in parts[1:]:
         joined.append(PdfReader(io.BytesIO(part)))
-    [footers] = typeset([Document(FOOTERS, {"pages": str(len(joined.pages))}, timestamp=stamp)])
+    [footers] = typeset([Document(FOOTERS, {"pages": str(len(joined.pages))}, timestamp=stamp)], beside=beside)
     _lay_over(joined, PdfReader(io.BytesIO(footers.output[0])).pages)
     out = io.BytesIO()
     joined.write(out)

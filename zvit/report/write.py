@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import gc
+from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -31,10 +32,12 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
                   unit: Unit = THOUSANDS) -> list[dict[str, Path]]:
     """Write every report in each format, taking the reports as they come; the paths written per report, in order.
 
-    The PDFs are printed one report after another on a thread beside this one, which writes the other formats
-    meanwhile: each PDF is typeset by Typst processes of its own (zvit.report.typeset), so the cores work while
-    this thread writes. Each file is written atomically, as each writer does alone. After each report, the memory
-    its writers freed goes back to the system.
+    The PDFs are printed one report after another on a thread beside this one: each PDF is typeset by Typst
+    processes of its own, so the cores work while this thread writes the other formats. A report's PDF is queued
+    before the previous report's other formats are written, so the printer does not wait for them. Its Typst
+    processes yield to this thread, whose Word pictures are typeset too (zvit.report.typeset). Each file is
+    written atomically, as each writer does alone. After each report, the memory its writers freed goes back to
+    the system.
     """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
@@ -42,15 +45,26 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     others = [fmt for fmt in FORMATS if fmt in formats and fmt != "pdf"]
     written: list[dict[str, Path]] = []
     printed: list[Future[Path]] = []
+    # the reports whose other formats are still to be written: the last one taken waits while the one before it
+    # is written (a 3,000-line report is some 6 MB)
+    waiting: deque[ConsolidatedReport] = deque()
     printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
+
+    def write_others(report: ConsolidatedReport) -> None:
+        written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
+        release_freed_memory()
+
     try:
         for report in reports:
             if "pdf" in formats:
-                if len(printed) >= 2:  # one report waits to be printed at most: the others are not kept for it
-                    printed[-2].result()
-                printed.append(printer.submit(_write, report, out_dir, "pdf", unit))
-            written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
-            release_freed_memory()
+                printed.append(printer.submit(_print_beside, report, out_dir, unit))
+            waiting.append(report)
+            if len(waiting) > 1:
+                write_others(waiting.popleft())
+            if len(printed) >= 2:  # the next report is not taken before the one before this is printed: memory
+                printed[-2].result()
+        while waiting:
+            write_others(waiting.popleft())
         if printed:
             for paths, pdf in zip(written, printed, strict=True):
                 paths["pdf"] = pdf.result()
@@ -79,6 +93,12 @@ def _glibc() -> ctypes.CDLL | None:
     except OSError:
         return None
     return libc if hasattr(libc, "malloc_trim") else None
+
+
+def _print_beside(report: ConsolidatedReport, out_dir: Path, unit: Unit) -> Path:
+    from zvit.report.pdf import write_pdf
+
+    return write_pdf(report, output_path(out_dir, report, "pdf"), unit=unit, beside=True)
 
 
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
