@@ -51,7 +51,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("zvit.intake", "zvit.normalize", "zvit.quality", "zvit.warehouse", "zvit.reading", "models"),
     ("zvit.registry", "zvit.model", "zvit.catalogue", "zvit.quality.findings", "zvit.normalize.periods",
      "zvit.normalize.text", "zvit.normalize.numbers", "zvit.intake.blocks", "zvit.errors", "zvit.settings",
-     "zvit.addresses", "zvit.resources", "zvit.redaction", "zvit.version", "zvit.formatting", "zvit.processes"),
+     "zvit.addresses", "zvit.resources", "zvit.redaction", "zvit.version", "zvit.formatting", "zvit.processes",
+     "zvit.heap"),
 )
 
 

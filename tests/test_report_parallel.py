@@ -148,7 +148,7 @@ import os, pickle, sys
 from pathlib import Path
 from bench.procs import rss_bytes
 from zvit.report.docx import render_docx
-from zvit.report.write import release_freed_memory
+from zvit.heap import release_freed_memory
 
 report = pickle.loads(Path(sys.argv[1]).read_bytes())
 render_docx(report)

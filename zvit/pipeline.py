@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from zvit.errors import PeriodError
+from zvit.heap import share_heaps
 from zvit.intake.convert import CONVERTED_SUFFIXES, find_soffice
 from zvit.model import Report
 from zvit.normalize.periods import parse_period_code
@@ -166,6 +167,8 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     """Take files to their fates: refuse what zvit cannot read, read the rest, check them all at once, store each
     report in its own transaction and record every file's fate."""
     steps = steps or Steps()
+    # before the reading threads start: the memory they free is then reused by whatever the process does next
+    share_heaps()
     readable = [f for f in files if _readable(f.path)]
     submitted, unreadable = steps.read([f.path for f in readable])
     submitted, unreadable = _for_department(submitted, unreadable, job)

@@ -27,10 +27,10 @@ QUALITY_COLUMNS = ("department", "measure", "cell", "value", "expected", "messag
 MEASURE_ROWS_TOGETHER = 8
 #: The most rows of the form, or of the charts, in one part of the PDF. Each part is typeset by a Typst process of
 #: its own, which needs some 0.18 MB per row and typesets fastest while what it memoized is small. A 3,036-line
-#: program: 5.1 s and 827 MB typeset whole; in parts of 400, two at a time, 3.5 s with none above 110 MB. Parts of
-#: 600 saved 0.6 s of Typst's time but took 130 MB each, and took a 1,000-report quarter's run past 1 GiB.
+#: program: 5.1 s and 827 MB typeset whole; in parts of 300, two at a time, 4.8 s with none above 95 MB (parts of
+#: 400: 4.4 s and 114 MB; of 600: 130 MB each, which took a 1,000-report quarter's run past 1 GiB).
 #: Each part begins on a new page.
-PART_ROWS = 400
+PART_ROWS = 300
 #: What a part of the PDF shows (`part` in the template): the title and the passport (head), the form's table,
 #: the program's total under it, the charts' heading, the rest of the report (status, signature, annex), and
 #: whether Typst numbers the pages (a whole document only: the parts are numbered once joined).

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import gc
 from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from zvit.formatting import THOUSANDS, Unit
+from zvit.heap import release_freed_memory
 from zvit.report import FORMATS
 from zvit.report.model import ConsolidatedReport
 
@@ -72,27 +70,6 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
         # on a failure here the PDFs not yet begun are dropped; the one being printed is written whole or not at all
         printer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
-
-
-def release_freed_memory() -> None:
-    """Free what only reference cycles still hold, and give the memory freed back to the system where the C library
-    is glibc (elsewhere it stays with the process)."""
-    # Word and Excel build whole trees of a long report (100-200 MB for 3,000 lines). python-docx's document and
-    # its parts refer to each other, so its tree is freed only by the cycle collector; and glibc keeps what is freed
-    # in its heaps. Without this the run's process grew by some 75 MB over a quarter's reports.
-    gc.collect()
-    libc = _glibc()
-    if libc is not None:
-        libc.malloc_trim(0)
-
-
-@functools.cache
-def _glibc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def _print_beside(report: ConsolidatedReport, out_dir: Path, unit: Unit) -> Path:
