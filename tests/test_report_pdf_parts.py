@@ -17,7 +17,14 @@ from tests.test_report_pdf import enlarged, page_text, pages, plain, squashed
 from zvit.formatting import THOUSANDS
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf import render_pdf
-from zvit.report.pdf_data import PART_ROWS, document, document_parts, split_charts, split_sections
+from zvit.report.pdf_data import (
+    PART_ROWS,
+    WHOLE_ROWS,
+    document,
+    document_parts,
+    split_charts,
+    split_sections,
+)
 from zvit.report.texts import texts, title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +99,24 @@ def test_a_short_report_is_one_document_numbered_by_typst(seed_report: Consolida
     [whole] = document_parts(seed_report, THOUSANDS)
     assert json.loads(whole)["part"] == {"head": True, "form": True, "total": True, "charts_heading": True,
                                          "rest": True, "numbered": True}
+
+
+def _form_rows(report: ConsolidatedReport) -> int:
+    sections = document(report, THOUSANDS)["form"]["sections"]
+    return sum(1 + sum(len(m["lines"]) for m in section["measures"]) for section in sections)
+
+
+def test_a_report_longer_than_a_part_but_short_enough_is_still_one_document_issue_15(
+        seed_report: ConsolidatedReport) -> None:
+    # split, a 300-line program cost a join and a footer process: 1 s more over a 100-report quarter's 8 programs
+    lines = len(seed_report.lines)  # the report is enlarged by whole copies of its lines
+    between = enlarged(seed_report, (PART_ROWS // lines + 1) * lines)
+    longer = enlarged(seed_report, (WHOLE_ROWS // lines + 1) * lines)
+    assert PART_ROWS < _form_rows(between) <= WHOLE_ROWS < _form_rows(longer)
+    [whole] = document_parts(between, THOUSANDS)
+    assert json.loads(whole)["part"]["numbered"] is True
+    parts = [json.loads(part) for part in document_parts(longer, THOUSANDS)]
+    assert len(parts) > 1 and not any(part["part"]["numbered"] for part in parts)
 
 
 def test_a_long_report_reads_as_one_document_numbered_over_its_joined_parts(

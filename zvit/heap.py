@@ -15,7 +15,7 @@ def share_heaps() -> None:
     """From now on, a thread allocates from a heap that exists instead of one of its own."""
     # glibc gives each thread that allocates beside others a heap of its own, up to 8 per core, and memory freed
     # in one is not reused by another: the run read its batch on Prefect's threads and rendered on others, and
-    # held some 70 MB more at N = 1000 (issue 15).
+    # held 50-70 MB more at N = 1000 (issue 15).
     libc = _glibc()
     if libc is not None:
         libc.mallopt(_M_ARENA_MAX, 1)

@@ -31,6 +31,10 @@ MEASURE_ROWS_TOGETHER = 8
 #: 400: 4.4 s and 114 MB; of 600: 130 MB each, which took a 1,000-report quarter's run past 1 GiB).
 #: Each part begins on a new page.
 PART_ROWS = 300
+#: A document whose form and charts each have up to this many rows is typeset whole, in one process of some
+#: 115 MB: in parts it would cost a join and a footer process. The 8 programs of about 300 lines of a 100-report
+#: quarter took 1 s longer to render in parts of 300.
+WHOLE_ROWS = 400
 #: What a part of the PDF shows (`part` in the template): the title and the passport (head), the form's table,
 #: the program's total under it, the charts' heading, the rest of the report (status, signature, annex), and
 #: whether Typst numbers the pages (a whole document only: the parts are numbered once joined).
@@ -45,13 +49,14 @@ def document_json(report: ConsolidatedReport, unit: Unit) -> str:
 
 def document_parts(report: ConsolidatedReport, unit: Unit) -> list[str]:
     """The JSON of each part the PDF is typeset in: the whole document when its form and its charts each have up to
-    `PART_ROWS` rows; else the form's parts (the title in the first, the totals in the last), then the charts' parts
-    (the status, signature and annex in the last)."""
+    `WHOLE_ROWS` rows; else the form's parts of `PART_ROWS` rows (the title in the first, the totals in the last),
+    then the charts' parts (the status, signature and annex in the last)."""
     whole = document(report, unit)
+    if len(split_sections(whole["form"]["sections"], WHOLE_ROWS)) == 1 \
+            and len(split_charts(whole["charts"]["charts"], WHOLE_ROWS)) == 1:
+        return [_json(whole)]
     forms = split_sections(whole["form"]["sections"], PART_ROWS)
     charts = split_charts(whole["charts"]["charts"], PART_ROWS)
-    if len(forms) == 1 and len(charts) == 1:
-        return [_json(whole)]
     no_form = {**whole["form"], "sections": []}
     parts = [{**whole, "form": {**whole["form"], "sections": sections}, "charts": {**whole["charts"], "charts": []},
               "part": {**NOTHING, "head": index == 0, "form": True, "total": index == len(forms) - 1}}
