@@ -59,7 +59,8 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-def _cmdline(pid: int) -> bytes:
+def cmdline(pid: int) -> bytes:
+    """The process's command line, NUL-separated (empty once it is gone)."""
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -74,7 +75,7 @@ def tree_rss(pid: int) -> tuple[int, int, int]:
     briefly doubles the zvit process; such a child (same command line as its parent) is left out.
     """
     tree = descendants(pid)
-    commands = {current: _cmdline(current) for current, _ in tree}
+    commands = {current: cmdline(current) for current, _ in tree}
     total = naive = 0
     for current, parent in tree:
         rss = rss_bytes(current)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.procs import cmdline, descendants
 from zvit.report.typeset import BESIDE_NICENESS, Document, TypesetError, _Printers, typeset
 
 
@@ -57,27 +58,13 @@ def test_a_typst_process_that_never_ends_is_stopped(tmp_path: Path, monkeypatch:
         typeset([Document(endless, {})])
 
 
-def _nice(pid: int) -> int | None:
-    try:
-        return int((Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[16])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _typesetting_children() -> list[int]:
-    # the Typst processes this test process started (their parent pid is field 4 of /proc/<pid>/stat)
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == os.getpid() \
-                    and b"zvit.report.typeset" in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
+    # the Typst processes this test process started
+    return [pid for pid, parent in descendants(os.getpid())
+            if parent == os.getpid() and b"zvit.report.typeset" in cmdline(pid)]
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process priorities from /proc (Linux)")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds its Typst process in /proc (Linux)")
 def test_a_document_typeset_beside_other_work_runs_at_a_lower_priority_issue_15(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     endless = _template(tmp_path, "endless.typ", "#let n = 0\n#for i in range(1000000000) { n += i }\n#n")
@@ -96,7 +83,7 @@ def test_a_document_typeset_beside_other_work_runs_at_a_lower_priority_issue_15(
         deadline = time.monotonic() + 30
         while not (children := _typesetting_children()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert [_nice(pid) for pid in children] == [BESIDE_NICENESS]
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in children] == [BESIDE_NICENESS]
     finally:
         for pid in _typesetting_children():
             os.kill(pid, signal.SIGKILL)

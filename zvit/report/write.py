@@ -79,12 +79,11 @@ def _print_beside(report: ConsolidatedReport, out_dir: Path, unit: Unit) -> Path
 
 
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
-    # imported per format: each writer imports its own library (pypdf, openpyxl, docxtpl) only when asked for
+    # imported per format: each writer imports its own library (openpyxl, docxtpl) only when asked for; the PDF
+    # is printed beside, by _print_beside
     target = output_path(out_dir, report, fmt)
     if fmt == "html":
         from zvit.report.html import write_html as writer
-    elif fmt == "pdf":
-        from zvit.report.pdf import write_pdf as writer
     elif fmt == "docx":
         from zvit.report.docx import write_docx as writer
     elif fmt == "xlsx":
