@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import re
+import zipfile
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +28,10 @@ LANGUAGE = "uk-UA"
 #: a paragraph of the rendered XML (as docxtpl finds them), and what docxtpl turns into Word's own markup in one
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 _LISTED = re.compile("[\t\a\n\f]")
+#: a picture's drawing-object id in the rendered body, which Word wants unique in the document
+_PICTURE_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
+#: the document part's body as python-docx writes it once emptied: where the rendered body goes
+_EMPTY_BODY = b"<w:body/>"
 
 
 def _listing(text: str | None) -> Any:
@@ -123,19 +129,60 @@ def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template:
 
 @functools.cache
 def _template_class() -> type:
-    """docxtpl's template, resolving line breaks and tabs only in the paragraphs that have any.
+    """docxtpl's template, rendering the body as text that is written as it is, never parsed into a tree.
 
-    docxtpl rewrites every run of every paragraph to find them: 0.6 s of a 3,000-line report, where a
-    paragraph's text has a line break only when a cell of several lines was written.
+    docxtpl parses the rendered body into an lxml tree (to fix tables whose columns come from a loop, which this
+    template has none of) and python-docx serializes that tree again: 1 s and 75 MB of a 3,000-line report, in
+    the process that writes every format. Line breaks and tabs are resolved only in the paragraphs that have any:
+    docxtpl rewrites every run of every paragraph to find them (0.6 s of a 3,000-line report).
     """
     from docxtpl import DocxTemplate
 
     class Template(DocxTemplate):  # type: ignore[misc]
+        #: the rendered body, as text
+        body: str | None = None
+
         def resolve_listing(self, xml: str) -> str:
             resolve = super().resolve_listing
             return _PARAGRAPH.sub(lambda found: resolve(found[0]) if _LISTED.search(found[0]) else found[0], xml)
 
+        def fix_tables(self, xml: str) -> str:
+            """The body as rendered: every table of the template has a fixed set of columns."""
+            return xml
+
+        def fix_docpr_ids(self, tree: str) -> None:
+            """Nothing here: the pictures are numbered as the body is kept (`map_tree`)."""
+
+        def map_tree(self, tree: str) -> None:
+            """Keep the rendered body, its pictures numbered from 1001 as docxtpl numbers them."""
+            ids = itertools.count(self.docx_ids_index + 1)
+            self.body = _PICTURE_ID.sub(lambda found: f"{found[1]}{next(ids)}{found[2]}", tree)
+
+        def save(self, filename: Any, *args: Any, **kwargs: Any) -> None:
+            """Save, the rendered body written into the document part in place of the template's."""
+            if self.body is None:
+                super().save(filename, *args, **kwargs)
+                return
+            self.docx.element.body.clear()
+            package = io.BytesIO()
+            super().save(package, *args, **kwargs)
+            filename.write(_with_body(package.getvalue(), self.docx.part.partname.lstrip("/"), self.body))
+
     return Template
+
+
+def _with_body(package: bytes, part_name: str, body: str) -> bytes:
+    """The .docx `package` with `body` put into its document part, whose body python-docx wrote empty."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == part_name:
+                if data.count(_EMPTY_BODY) != 1:
+                    raise ValueError(f"{part_name} has no empty body to fill")
+                data = data.replace(_EMPTY_BODY, body.encode("utf-8"))
+            target.writestr(member, data)
+    return out.getvalue()
 
 
 def _properties(document: Any, report: ConsolidatedReport, document_title: str) -> None:
