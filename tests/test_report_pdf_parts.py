@@ -19,6 +19,7 @@ from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf import render_pdf
 from zvit.report.pdf_data import (
     PART_ROWS,
+    REST_ONLY,
     WHOLE_ROWS,
     document,
     document_parts,
@@ -117,6 +118,14 @@ def test_a_report_longer_than_a_part_but_short_enough_is_still_one_document_issu
     assert json.loads(whole)["part"]["numbered"] is True
     parts = [json.loads(part) for part in document_parts(longer, THOUSANDS)]
     assert len(parts) > 1 and not any(part["part"]["numbered"] for part in parts)
+
+
+def test_only_the_last_part_carries_the_status_signature_and_annex(report_3000: ConsolidatedReport) -> None:
+    parts = [json.loads(part) for part in document_parts(report_3000, THOUSANDS)]
+    whole = document(report_3000, THOUSANDS)
+    assert len(parts) > 2 and whole["status"]["rows"] and whole["quality"]["rows"]
+    assert all(part[key] is None for part in parts[:-1] for key in REST_ONLY)
+    assert {key: parts[-1][key] for key in REST_ONLY} == {key: whole[key] for key in REST_ONLY}
 
 
 def test_a_long_report_reads_as_one_document_numbered_over_its_joined_parts(

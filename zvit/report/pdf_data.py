@@ -40,6 +40,9 @@ WHOLE_ROWS = 400
 #: whether Typst numbers the pages (a whole document only: the parts are numbered once joined).
 WHOLE = {"head": True, "form": True, "total": True, "charts_heading": True, "rest": True, "numbered": True}
 NOTHING = dict.fromkeys(WHOLE, False)
+#: what only the rest of the report shows (the template reads it under `part.rest`): left out of the other parts,
+#: so that each is typeset from its own share of the report
+REST_ONLY = ("status", "refused", "quality", "signature", "annex_line", "annex_heading", "prepared")
 
 
 def document_json(report: ConsolidatedReport, unit: Unit) -> str:
@@ -64,7 +67,7 @@ def document_parts(report: ConsolidatedReport, unit: Unit) -> list[str]:
     parts += [{**whole, "form": no_form, "charts": {**whole["charts"], "charts": piece},
                "part": {**NOTHING, "charts_heading": index == 0, "rest": index == len(charts) - 1}}
               for index, piece in enumerate(charts)]
-    return [_json(part) for part in parts]
+    return [_json(part if part["part"]["rest"] else {**part, **dict.fromkeys(REST_ONLY)}) for part in parts]
 
 
 def split_sections(sections: list[dict[str, Any]], rows: int) -> list[list[dict[str, Any]]]:
