@@ -156,8 +156,14 @@ def variant(source: Path, target: Path, number: int) -> Path:
 
 
 def upload(page: Any, path: Path) -> float:
-    """Upload through the form; seconds from pressing the button to the verdict on screen."""
+    """Open the upload form and submit `path`; seconds from pressing the button to the verdict on screen."""
     page.goto(page.url.split(PREFIX)[0] + f"{PREFIX}/upload")
+    return submit(page, path)
+
+
+def submit(page: Any, path: Path) -> float:
+    """Fill the open upload form with the period and `path` and send it; seconds from pressing the button to the
+    verdict on screen."""
     page.get_by_label("Звітний період").select_option(PERIOD)
     page.get_by_label("Файл звіту").set_input_files(str(path))
     started = time.perf_counter()

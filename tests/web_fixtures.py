@@ -21,6 +21,7 @@ from bench.web import (
     ExampleFiles,
     WebServer,
     free_port,
+    submit,
     write_example_files,
 )
 from tests.warehouse_fixtures import fresh_url
@@ -28,7 +29,8 @@ from tests.warehouse_fixtures import fresh_url
 FIRST = "viddil-deputatskoi-diialnosti"
 SECOND = "upravlinnia-zviazkiv"
 __all__ = ["CHROMIUM_ARGS", "CORRECTED", "FIRST", "PERIOD", "PREFIX", "PROGRAM", "SECOND", "THIRD", "ExampleFiles",
-           "WebServer", "csrf_of", "free_port", "signed_in_client", "upload", "write_example_files"]
+           "WebServer", "csrf_of", "free_port", "signed_in_client", "submit", "upload",
+           "write_example_files"]
 
 
 def csrf_of(html: str) -> str:
