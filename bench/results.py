@@ -55,7 +55,7 @@ def render_markdown(rows: list[dict[str, Any]], machine: dict[str, str],
     lines = ["# Benchmark: a synthetic quarter through `zvit run`", "",
              (f"Measured {machine['date']} with `python -m bench.run` (commit {machine['commit']}). "
               "Each N is one synthetic quarter from `bench.generate` (seed fixed), a fresh SQLite warehouse and "
-              "a fresh temporary Prefect server."), "",
+              f"a fresh temporary Prefect server. {_prefect_home(rows, example)}"), "",
              "## End to end", "",
              ("| N | files (docx/xlsx/csv) | report lines | programs | floor s | pipeline s | ratio | start-up s "
               "| pipeline − start-up s | per submission ms | floor read only s | net ratio "
@@ -175,6 +175,16 @@ def _render_table(rows: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def _prefect_home(rows: list[dict[str, Any]], example: dict[str, Any] | None) -> str:
+    """How each run found its Prefect home: with Prefect's database made once (and how long making it took)."""
+    made = [item["prefect_database_seconds"] for item in [*rows, example or {}] if "prefect_database_seconds" in item]
+    if not made:
+        return "Each run had a new Prefect home, so its temporary server first created Prefect's database."
+    return ("Each run finds its Prefect home as every run after a machine's first does: with Prefect's database "
+            "in it, a copy of one created once for the benchmark (`prefect server database upgrade`, "
+            f"{_s(made[0])} s, which a machine's first run adds once).")
+
+
 def _example(example: dict[str, Any] | None) -> list[str]:
     if not example:
         return []
@@ -182,8 +192,8 @@ def _example(example: dict[str, Any] | None) -> list[str]:
              ("*fixed*: `python -m bench.fixed`, the cost any Prefect + Great Expectations run pays: import "
               "great_expectations, then one trivial flow in ephemeral mode (Prefect starts its temporary server). "
               "*example*: `zvit example-inbox` (not timed), then `zvit run --period 2022-Q3` on the bundled "
-              "example (3 reports, the shipped registry). Each run in a fresh folder and Prefect home, in pairs, "
-              "the order alternating."), "",
+              "example (3 reports, the shipped registry). Each run in a fresh folder, its Prefect home as above, "
+              "in pairs, the order alternating."), "",
              ("| pair | fixed s | fixed: outside the flow s (before + after) | example s | example: outside the flow "
               "s (before + after) | example: flow s | machine load (fixed; example) |"),
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

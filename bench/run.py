@@ -6,6 +6,9 @@ Per N: generate a synthetic quarter (not timed); read every file with python-doc
 plain process (the floor); `zvit run` on an empty inbox (the fixed start-up cost); `zvit run` on the quarter
 (wall time, peak RSS of the process tree, stage times from its Prefect task runs); the same steps without
 Prefect in one process (bench.stages). Writes a markdown table and the raw numbers as JSON.
+
+Every `zvit run` finds its Prefect home as every run after a machine's first does: with Prefect's database in it
+(a copy of one created once per benchmark, whose creation time is reported on its own).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +55,49 @@ def run_env(work: Path, registry: Path) -> dict[str, str]:
     return env
 
 
-def zvit_run(inbox: Path, work: Path, registry: Path, timeout: float) -> Measured:
+@dataclass(frozen=True)
+class PrefectDatabase:
+    """Prefect's database as a Prefect home's first run leaves it (migrated, no runs), and what creating it took."""
+
+    path: Path
+    seconds: float
+
+
+def prefect_database(out: Path) -> PrefectDatabase:
+    """Create Prefect's database once (`prefect server database upgrade`): a machine's first run creates it in its
+    Prefect home, every later run finds it there."""
+    work = out / "prefect-database"
+    shutil.rmtree(work, ignore_errors=True)
+    env = run_env(work, REPO / "registry")
+    measured = run_measured([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"], env=env,
+                            cwd=REPO)
+    database = Path(env["PREFECT_HOME"]) / "prefect.db"
+    if measured.returncode != 0 or not database.is_file():
+        raise SystemExit(f"bench: Prefect's database was not created:\n{measured.stderr[-2000:]}")
+    return PrefectDatabase(database, round(measured.wall_seconds, 3))
+
+
+def used_prefect_home(work: Path, database: PrefectDatabase) -> None:
+    """Give the run in `work` a Prefect home as every run after a machine's first finds it: a copy of `database`."""
+    home = work / "prefect"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database.path, home / "prefect.db")
+
+
+def zvit_run(inbox: Path, work: Path, registry: Path, database: PrefectDatabase, timeout: float) -> Measured:
     """`zvit run --period P --inbox DIR --json` as a subprocess of this interpreter's environment."""
     command = [sys.executable, "-m", "zvit", "run", "--period", PERIOD, "--inbox", str(inbox), "--json"]
-    return run_measured(command, env=run_env(work, registry), cwd=REPO, timeout=timeout)
+    env = run_env(work, registry)
+    used_prefect_home(work, database)
+    return run_measured(command, env=env, cwd=REPO, timeout=timeout)
 
 
-def measure_example(out: Path, *, pairs: int, timeout: float, log: Any) -> dict[str, Any]:
+def measure_example(out: Path, database: PrefectDatabase, *, pairs: int, timeout: float,
+                    log: Any) -> dict[str, Any]:
     """The bundled example quarter (`zvit example-inbox` + `zvit run`) against the fixed cost any Prefect + GX run
     pays (`bench.fixed`: import great_expectations, one trivial flow, ephemeral): `pairs` pairs, each run in a
-    fresh folder, the order alternating within pairs so that neither always runs on a warmer machine."""
+    fresh folder with a used Prefect home, the order alternating within pairs so that neither always runs on a
+    warmer machine."""
     root = out / "example"
     shutil.rmtree(root, ignore_errors=True)
     registry = REPO / "registry"
@@ -72,12 +109,13 @@ def measure_example(out: Path, *, pairs: int, timeout: float, log: Any) -> dict[
             env = run_env(work, registry)
             log(f"example: {kind} run {pair + 1} of {pairs}")
             if kind == "fixed":
+                used_prefect_home(work, database)
                 measured = run_measured([sys.executable, "-m", "bench.fixed"], env=env, cwd=REPO, timeout=timeout)
                 fixed.append(_run_row(measured, work))
                 continue
             inbox = work / "inbox" / PERIOD
             run_measured([sys.executable, "-m", "zvit", "example-inbox", "--inbox", str(inbox)], env=env, cwd=REPO)
-            measured = zvit_run(inbox, work, registry, timeout)
+            measured = zvit_run(inbox, work, registry, database, timeout)
             example.append(_run_row(measured, work))
     walls = {kind: [run["wall_seconds"] for run in runs if run["returncode"] == 0]
              for kind, runs in (("fixed", fixed), ("example", example))}
@@ -85,11 +123,13 @@ def measure_example(out: Path, *, pairs: int, timeout: float, log: Any) -> dict[
     ratio = medians["example"] / medians["fixed"] if medians["example"] and medians["fixed"] else None
     log(f"example: median {medians['example']} s against the fixed {medians['fixed']} s")
     return {"pairs": pairs, "fixed": fixed, "example": example, "fixed_median_seconds": medians["fixed"],
-            "example_median_seconds": medians["example"], "ratio": ratio}
+            "example_median_seconds": medians["example"], "ratio": ratio,
+            "prefect_database_seconds": database.seconds}
 
 
-def measure_n(n: int, out: Path, *, seed: int, timeout: float, log: Any) -> dict[str, Any]:
-    """Every measurement of one N; each `zvit run` gets a fresh folder, warehouse and Prefect home."""
+def measure_n(n: int, out: Path, database: PrefectDatabase, *, seed: int, timeout: float,
+              log: Any) -> dict[str, Any]:
+    """Every measurement of one N; each `zvit run` gets a fresh folder and warehouse, and a used Prefect home."""
     root = out / f"n{n}"
     shutil.rmtree(root, ignore_errors=True)
     log(f"N={n}: generating")
@@ -98,7 +138,8 @@ def measure_n(n: int, out: Path, *, seed: int, timeout: float, log: Any) -> dict
                            "lines": sum(f.lines for f in quarter.files), "programs": quarter.programs,
                            "departments": quarter.departments,
                            "broken": sum(f.broken for f in quarter.files),
-                           "rejected": sum(f.rejected for f in quarter.files)}
+                           "rejected": sum(f.rejected for f in quarter.files),
+                           "prefect_database_seconds": database.seconds}
 
     log(f"N={n}: floor")
     floor = run_measured([sys.executable, "-m", "bench.floor", str(quarter.inbox)], env=dict(os.environ), cwd=REPO)
@@ -108,11 +149,11 @@ def measure_n(n: int, out: Path, *, seed: int, timeout: float, log: Any) -> dict
     log(f"N={n}: start-up (zvit run on an empty inbox)")
     empty = root / "empty-inbox"
     empty.mkdir(parents=True)
-    startup = zvit_run(empty, root / "startup", quarter.registry, timeout)
+    startup = zvit_run(empty, root / "startup", quarter.registry, database, timeout)
     row["startup"] = _run_row(startup, root / "startup")
 
     log(f"N={n}: zvit run")
-    pipeline = zvit_run(quarter.inbox, root / "pipeline", quarter.registry, timeout)
+    pipeline = zvit_run(quarter.inbox, root / "pipeline", quarter.registry, database, timeout)
     row["pipeline"] = _run_row(pipeline, root / "pipeline")
     row["pipeline"]["statuses"] = _statuses(pipeline.stdout)
 
@@ -193,13 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {message}", file=sys.stderr, flush=True)
 
     machine = describe(REPO)
+    log("Prefect's database, created once")
+    database = prefect_database(out)
     example = None
     if args.example_pairs > 0:
-        example = measure_example(out, pairs=args.example_pairs, timeout=args.timeout, log=log)
+        example = measure_example(out, database, pairs=args.example_pairs, timeout=args.timeout, log=log)
         (out / "example.json").write_text(json.dumps(example, ensure_ascii=False, indent=1), encoding="utf-8")
     rows = []
     for n in args.n:
-        row = measure_n(n, out, seed=args.seed, timeout=args.timeout, log=log)
+        row = measure_n(n, out, database, seed=args.seed, timeout=args.timeout, log=log)
         row["date"], row["machine"] = machine["date"], machine
         # Kept as it comes, so that a long run that fails later leaves what it measured.
         (out / f"n{n}" / "row.json").write_text(json.dumps(row, ensure_ascii=False, indent=1), encoding="utf-8")
