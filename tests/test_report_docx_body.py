@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import docx
 import pytest
@@ -12,6 +13,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import zvit.report.docx as word
+from zvit.formatting import THOUSANDS
 from zvit.report.model import ConsolidatedReport
 
 pytestmark = pytest.mark.slow  # renders the Word document twice, its chart pictures typeset by Typst
@@ -70,3 +72,17 @@ def test_text_typed_with_markup_reads_back_from_word_as_typed_issue_15(seed_repo
     document = docx.Document(io.BytesIO(word.render_docx(_typed_in_first_line(seed_report))))
     cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert cells.count(TYPED) >= 3  # task, content and information
+
+
+def test_the_template_saves_the_same_document_to_a_path_as_to_a_stream(seed_report: ConsolidatedReport,
+                                                                      tmp_path: Path) -> None:
+    from zvit.report.docx_template import TEMPLATE_PATH
+
+    saved = []
+    for target in (tmp_path / "report.docx", io.BytesIO()):
+        document = word._template_class()(TEMPLATE_PATH)
+        document.render(word.docx_context(seed_report, THOUSANDS), autoescape=True)
+        document.save(target)
+        saved.append(_members(target.read_bytes() if isinstance(target, Path) else target.getvalue()))
+    assert saved[0] == saved[1]
+    assert seed_report.sections[0].department_name.encode() in saved[0]["word/document.xml"]

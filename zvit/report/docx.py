@@ -159,14 +159,19 @@ def _template_class() -> type:
             self.body = _PICTURE_ID.sub(lambda found: f"{found[1]}{next(ids)}{found[2]}", tree)
 
         def save(self, filename: Any, *args: Any, **kwargs: Any) -> None:
-            """Save, the rendered body written into the document part in place of the template's."""
+            """Save (to a path or a binary stream), the rendered body written into the document part in place of
+            the template's."""
             if self.body is None:
                 super().save(filename, *args, **kwargs)
                 return
             self.docx.element.body.clear()
             package = io.BytesIO()
             super().save(package, *args, **kwargs)
-            filename.write(_with_body(package.getvalue(), self.docx.part.partname.lstrip("/"), self.body))
+            document = _with_body(package.getvalue(), self.docx.part.partname.lstrip("/"), self.body)
+            if hasattr(filename, "write"):
+                filename.write(document)
+            else:
+                Path(filename).write_bytes(document)
 
     return Template
 
