@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from zvit.registry import load_registry
 from zvit.report import FORMATS
 from zvit.report.gather import gather_report, report_programs
 from zvit.report import write as write_module
+from zvit.report.chart_images import ChartPictures
 from zvit.report.model import ConsolidatedReport
 from zvit.report.pdf import write_pdf
 from zvit.report.write import output_path, write_report, write_reports
@@ -96,15 +98,50 @@ def test_the_next_reports_pdf_is_queued_before_this_ones_other_formats_are_writt
         events.append((report.program.code, fmt))
         return written_alone(report, out_dir, fmt, unit)
 
-    written_alone = write_module._write
+    def recorded_word(report: ConsolidatedReport, out_dir: Path, unit: Unit, pictures: list[ChartPictures]) -> Path:
+        events.append((report.program.code, "docx"))
+        return word_alone(report, out_dir, unit, pictures)
+
+    written_alone, word_alone = write_module._write, write_module._write_word
     monkeypatch.setattr(write_module, "_write", recorded)
+    monkeypatch.setattr(write_module, "_write_word", recorded_word)
     written = write_reports(reports(), tmp_path)
 
     assert [sorted(paths) for paths in written] == [sorted(FORMATS)] * len(programs)
+    assert [list(paths) for paths in written] == [list(FORMATS)] * len(programs)  # in the formats' order
     for first, second in itertools.pairwise(programs):
         assert events.index((second, "taken")) < events.index((first, "html")), events
+    # Word last: its chart pictures are drawn while the others are written
     assert [event for event in events if event[1] != "taken"] == [
-        (program, fmt) for program in programs for fmt in FORMATS if fmt != "pdf"]
+        (program, fmt) for program in programs for fmt in (*(f for f in FORMATS if f not in ("pdf", "docx")), "docx")]
+
+
+def test_words_chart_pictures_are_drawn_while_the_other_formats_are_written_issue_15(
+        quarter_warehouse: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The writing thread waited for a Typst process to draw Word's pictures (0.35 s a 300-line program).
+    report = gather_report(quarter_warehouse, program=report_programs(quarter_warehouse, PERIOD)[0], period=PERIOD,
+                           timezone="Europe/Kyiv")
+    drawing, drawn_on = threading.Event(), []
+
+    def recorded_pictures(report: ConsolidatedReport, unit: Unit) -> list[ChartPictures]:
+        drawn_on.append(threading.current_thread().name)
+        drawing.set()
+        return pictures_alone(report, unit)
+
+    def html_once_drawing(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
+        if fmt == "html":  # the pictures are being drawn before the first format is written
+            assert drawing.wait(timeout=20)
+        return written_alone(report, out_dir, fmt, unit)
+
+    pictures_alone, written_alone = write_module._chart_pictures, write_module._write
+    monkeypatch.setattr(write_module, "_chart_pictures", recorded_pictures)
+    monkeypatch.setattr(write_module, "_write", html_once_drawing)
+    [written] = write_reports([report], tmp_path)
+
+    assert [name.split("_")[0] for name in drawn_on] == ["zvit-pictures"]
+    assert sorted(written) == sorted(FORMATS)
+    with zipfile.ZipFile(written["docx"]) as word:
+        assert [name for name in word.namelist() if name.startswith("word/media/")]
 
 
 def test_a_pdf_that_fails_fails_the_run_and_leaves_no_partial_file(quarter_warehouse: Engine, tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ import io
 import itertools
 import re
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zvit.formatting import THOUSANDS, Unit, amount, ratio, uk_datetime
 from zvit.report import present
@@ -18,6 +19,9 @@ from zvit.report.atomic import write_atomic
 from zvit.report.html import FORM_COLUMNS
 from zvit.report.model import Amounts, ConsolidatedReport, Line, Section
 from zvit.report.texts import column_heading, mark_text, texts, title
+
+if TYPE_CHECKING:
+    from zvit.report.chart_images import ChartPictures
 
 #: status and finding cells that hold text from submissions (may span lines)
 _MULTILINE = {"department", "file", "reasons", "cell", "value", "expected", "message", "reason", "signed_by"}
@@ -103,8 +107,10 @@ def docx_context(report: ConsolidatedReport, unit: Unit) -> dict[str, Any]:
     }
 
 
-def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template: Path | None = None) -> bytes:
-    """The report's .docx bytes, rendered from the Word template with autoescaping on."""
+def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template: Path | None = None,
+                pictures: Sequence[ChartPictures] | None = None) -> bytes:
+    """The report's .docx bytes, rendered from the Word template with autoescaping on; the charts' `pictures`
+    (zvit.report.chart_images `chart_pictures` of the report in `unit`) are drawn here unless given."""
     from docx.shared import Mm
     from docxtpl import InlineImage
 
@@ -118,7 +124,7 @@ def render_docx(report: ConsolidatedReport, *, unit: Unit = THOUSANDS, template:
                           "images": [InlineImage(document, io.BytesIO(png), width=Mm(_CHART_WIDTH_MM))
                                      for png in made.pictures],
                           "note": cut.format(shown=made.shown_rows, total=made.total_rows) if made.cut else ""}
-                         for made in chart_pictures(report, unit)]
+                         for made in (chart_pictures(report, unit) if pictures is None else pictures)]
     # docxtpl's own Jinja environment, autoescaped: the shared one must keep its settings for HTML and text
     document.render(context, autoescape=True)
     _properties(document.docx, report, context["title"])
@@ -203,6 +209,7 @@ def _properties(document: Any, report: ConsolidatedReport, document_title: str) 
     properties.revision = 1
 
 
-def write_docx(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS) -> Path:
-    """Write the Word document atomically."""
-    return write_atomic(path, render_docx(report, unit=unit))
+def write_docx(report: ConsolidatedReport, path: Path, *, unit: Unit = THOUSANDS,
+               pictures: Sequence[ChartPictures] | None = None) -> Path:
+    """Write the Word document atomically (`pictures`: as in `render_docx`)."""
+    return write_atomic(path, render_docx(report, unit=unit, pictures=pictures))

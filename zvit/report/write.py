@@ -6,11 +6,15 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zvit.formatting import THOUSANDS, Unit
 from zvit.heap import release_freed_memory
 from zvit.report import FORMATS
 from zvit.report.model import ConsolidatedReport
+
+if TYPE_CHECKING:
+    from zvit.report.chart_images import ChartPictures
 
 
 def output_path(out_dir: Path, report: ConsolidatedReport, fmt: str) -> Path:
@@ -33,9 +37,9 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     The PDFs are printed one report after another on a thread beside this one: each PDF is typeset by Typst
     processes of its own, so the cores work while this thread writes the other formats. A report's PDF is queued
     before the previous report's other formats are written, so the printer does not wait for them. Its Typst
-    processes yield to this thread, whose Word pictures are typeset too (zvit.report.typeset). Each file is
-    written atomically, as each writer does alone. After each report, the memory its writers freed goes back to
-    the system.
+    processes yield to Word's chart pictures (zvit.report.typeset), which another thread has drawn while this one
+    writes the other formats: Word is written last. Each file is written atomically, as each writer does alone.
+    After each report, the memory its writers freed goes back to the system.
     """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
@@ -47,9 +51,15 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     # is written (a 3,000-line report is some 6 MB)
     waiting: deque[ConsolidatedReport] = deque()
     printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pdf")
+    drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zvit-pictures")
 
     def write_others(report: ConsolidatedReport) -> None:
-        written.append({fmt: _write(report, out_dir, fmt, unit) for fmt in others})
+        # Word's chart pictures are typeset by a Typst process while this thread writes the other formats
+        pictures = drawer.submit(_chart_pictures, report, unit) if "docx" in others else None
+        paths = {fmt: _write(report, out_dir, fmt, unit) for fmt in others if fmt != "docx"}
+        if pictures is not None:
+            paths["docx"] = _write_word(report, out_dir, unit, pictures.result())
+        written.append(paths)
         release_freed_memory()
 
     try:
@@ -69,6 +79,7 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     finally:
         # on a failure here the PDFs not yet begun are dropped; the one being printed is written whole or not at all
         printer.shutdown(wait=True, cancel_futures=True)
+        drawer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
 
 
@@ -78,14 +89,24 @@ def _print_beside(report: ConsolidatedReport, out_dir: Path, unit: Unit) -> Path
     return write_pdf(report, output_path(out_dir, report, "pdf"), unit=unit, beside=True)
 
 
+def _chart_pictures(report: ConsolidatedReport, unit: Unit) -> list[ChartPictures]:
+    from zvit.report.chart_images import chart_pictures
+
+    return chart_pictures(report, unit)
+
+
+def _write_word(report: ConsolidatedReport, out_dir: Path, unit: Unit, pictures: list[ChartPictures]) -> Path:
+    from zvit.report.docx import write_docx
+
+    return write_docx(report, output_path(out_dir, report, "docx"), unit=unit, pictures=pictures)
+
+
 def _write(report: ConsolidatedReport, out_dir: Path, fmt: str, unit: Unit) -> Path:
-    # imported per format: each writer imports its own library (openpyxl, docxtpl) only when asked for; the PDF
-    # is printed beside, by _print_beside
+    # imported per format: each writer imports its own library (openpyxl) only when asked for; the PDF is printed
+    # beside, by _print_beside, and Word written with its pictures drawn beside, by _write_word
     target = output_path(out_dir, report, fmt)
     if fmt == "html":
         from zvit.report.html import write_html as writer
-    elif fmt == "docx":
-        from zvit.report.docx import write_docx as writer
     elif fmt == "xlsx":
         from zvit.report.xlsx import write_xlsx as writer
     else:
