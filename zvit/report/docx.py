@@ -6,7 +6,6 @@ import functools
 import io
 import itertools
 import re
-import zipfile
 from collections.abc import Sequence
 from datetime import UTC
 from decimal import Decimal
@@ -18,6 +17,7 @@ from zvit.report import present
 from zvit.report.atomic import write_atomic
 from zvit.report.html import FORM_COLUMNS
 from zvit.report.model import Amounts, ConsolidatedReport, Line, Section
+from zvit.report.package import with_parts
 from zvit.report.texts import column_heading, mark_text, texts, title
 
 if TYPE_CHECKING:
@@ -173,7 +173,9 @@ def _template_class() -> type:
             self.docx.element.body.clear()
             package = io.BytesIO()
             super().save(package, *args, **kwargs)
-            document = _with_body(package.getvalue(), self.docx.part.partname.lstrip("/"), self.body)
+            body = self.body.encode("utf-8")
+            document = with_parts(package.getvalue(),
+                                  {self.docx.part.partname.lstrip("/"): lambda part: _filled(part, body)})
             if hasattr(filename, "write"):
                 filename.write(document)
             else:
@@ -182,18 +184,11 @@ def _template_class() -> type:
     return Template
 
 
-def _with_body(package: bytes, part_name: str, body: str) -> bytes:
-    """The .docx `package` with `body` put into its document part, whose body python-docx wrote empty."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            data = source.read(member)
-            if member.filename == part_name:
-                if data.count(_EMPTY_BODY) != 1:
-                    raise ValueError(f"{part_name} has no empty body to fill")
-                data = data.replace(_EMPTY_BODY, body.encode("utf-8"))
-            target.writestr(member, data)
-    return out.getvalue()
+def _filled(part: bytes, body: bytes) -> bytes:
+    """The document part with `body` in place of the empty body python-docx wrote."""
+    if part.count(_EMPTY_BODY) != 1:
+        raise ValueError("the document part has no empty body to fill")
+    return part.replace(_EMPTY_BODY, body)
 
 
 def _properties(document: Any, report: ConsolidatedReport, document_title: str) -> None:

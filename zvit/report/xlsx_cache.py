@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
+from functools import partial
 from typing import Any
+
+from zvit.report.package import with_parts
 
 _SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -16,19 +17,11 @@ def cache_formula_values(workbook: bytes, cached: dict[int, dict[str, Any]]) -> 
     """
     from lxml import etree  # python-docx and docxtpl depend on lxml, so it is always installed
 
-    source = zipfile.ZipFile(io.BytesIO(workbook))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            for number, values in cached.items():
-                if info.filename == f"xl/worksheets/sheet{number}.xml" and values:
-                    data = _cache_sheet(etree, data, values)
-            target.writestr(info, data)
-    return output.getvalue()
+    return with_parts(workbook, {f"xl/worksheets/sheet{number}.xml": partial(_cache_sheet, etree, values=values)
+                                 for number, values in cached.items() if values})
 
 
-def _cache_sheet(etree: Any, data: bytes, values: dict[str, Any]) -> bytes:
+def _cache_sheet(etree: Any, data: bytes, *, values: dict[str, Any]) -> bytes:
     root = etree.fromstring(data)
     ns = {"m": _SPREADSHEET_NS}
     for cell in root.iterfind(".//m:sheetData/m:row/m:c", ns):
