@@ -1,12 +1,17 @@
-"""The process's heap (zvit.heap): threads that allocate side by side share one glibc heap once asked to."""
+"""The process's heap (zvit.heap): threads that allocate side by side share one glibc heap once asked to; the cycle
+collector leaves alone what lived before a run's work began."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
+
+from zvit.heap import collecting_only_new, release_freed_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,3 +52,34 @@ def test_threads_allocating_side_by_side_share_one_heap_once_asked_issue_15() ->
     # Without it each thread gets a heap of its own, and what one frees the others do not reuse.
     assert _heaps("own") > 1
     assert _heaps("shared") == 1
+
+
+class _Node:
+    """An object in a reference cycle with itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_the_collector_leaves_what_lived_before_aside_and_walks_the_rest_in_full_only_when_asked_issue_15() -> None:
+    thresholds = gc.get_threshold()
+    lived = _Node()
+    lived_ref = weakref.ref(lived)
+    with collecting_only_new():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with collecting_only_new():  # a block begun meanwhile (another thread's) sets nothing more aside
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+        assert gc.get_threshold()[:2] == thresholds[:2]
+        assert gc.get_threshold()[2] >= 1_000_000  # no full collection but when asked
+        made = _Node()
+        made_ref = weakref.ref(made)
+        del lived, made
+        release_freed_memory()
+        assert made_ref() is None  # what the block made is collected when asked
+        assert lived_ref() is not None  # what lived before is left aside
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
+    gc.collect()
+    assert lived_ref() is None  # given back, and collected

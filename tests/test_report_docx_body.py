@@ -86,3 +86,30 @@ def test_the_template_saves_the_same_document_to_a_path_as_to_a_stream(seed_repo
         saved.append(_members(target.read_bytes() if isinstance(target, Path) else target.getvalue()))
     assert saved[0] == saved[1]
     assert seed_report.sections[0].department_name.encode() in saved[0]["word/document.xml"]
+
+
+def test_the_word_template_is_compiled_once_and_renders_as_docxtpl_compiles_it_issue_15(
+        seed_report: ConsolidatedReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    from zvit.report.chart_images import chart_pictures
+
+    pictures = chart_pictures(seed_report, THOUSANDS)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return compile_(self, source, *args, **kwargs)
+
+    word.render_docx(seed_report, pictures=pictures)  # the first document of the process compiles what it must
+    with monkeypatch.context() as patched:
+        patched.setattr(jinja2.Environment, "compile", counted)
+        typed = _typed_in_first_line(seed_report)
+        ours = _members(word.render_docx(typed, pictures=pictures))
+        assert compiled == []
+        # docxtpl's own environment, made afresh for the document, compiles every part again
+        patched.setattr(word, "_jinja", lambda: None)
+        theirs = _members(word.render_docx(typed, pictures=pictures))
+    assert any("<w:body" in source for source in compiled)
+    assert [name for name in ours if ours[name] != theirs[name]] == []

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from zvit.errors import PeriodError
-from zvit.heap import share_heaps
+from zvit.heap import collecting_only_new, share_heaps
 from zvit.intake.convert import CONVERTED_SUFFIXES, find_soffice
 from zvit.model import Report
 from zvit.normalize.periods import parse_period_code
@@ -169,17 +169,18 @@ def process(files: Sequence[Received], job: Job, *, steps: Steps | None = None) 
     steps = steps or Steps()
     # before the reading threads start: the memory they free is then reused by whatever the process does next
     share_heaps()
-    readable = [f for f in files if _readable(f.path)]
-    submitted, unreadable = steps.read([f.path for f in readable])
-    submitted, unreadable = _for_department(submitted, unreadable, job)
-    checked = steps.check(submitted, job) if submitted else []
-    if job.stores:
-        # even with nothing to store: it brings the warehouse (and its copy of the registry) up, so an empty
-        # inbox still reports every department missing
-        checked = steps.store(checked, job)
-    fates = _fates(files, checked, unreadable, job)
-    if job.stores:
-        fates = _record(fates, job)
+    with collecting_only_new():
+        readable = [f for f in files if _readable(f.path)]
+        submitted, unreadable = steps.read([f.path for f in readable])
+        submitted, unreadable = _for_department(submitted, unreadable, job)
+        checked = steps.check(submitted, job) if submitted else []
+        if job.stores:
+            # even with nothing to store: it brings the warehouse (and its copy of the registry) up, so an empty
+            # inbox still reports every department missing
+            checked = steps.store(checked, job)
+        fates = _fates(files, checked, unreadable, job)
+        if job.stores:
+            fates = _record(fates, job)
     _log(fates)
     return Outcome(fates)
 

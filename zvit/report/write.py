@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zvit.formatting import THOUSANDS, Unit
-from zvit.heap import release_freed_memory
+from zvit.heap import collecting_only_new, release_freed_memory
 from zvit.report import FORMATS
 from zvit.report.model import ConsolidatedReport
 
@@ -39,7 +39,8 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
     before the previous report's other formats are written, so the printer does not wait for them. Its Typst
     processes yield to Word's chart pictures (zvit.report.typeset), which another thread has drawn while this one
     writes the other formats: Word is written last. Each file is written atomically, as each writer does alone.
-    After each report, the memory its writers freed goes back to the system.
+    After each report, the memory its writers freed goes back to the system; meanwhile the cycle collector looks
+    only at what the writing makes (zvit.heap `collecting_only_new`).
     """
     unknown = [fmt for fmt in formats if fmt not in FORMATS]
     if unknown:
@@ -62,24 +63,25 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
         written.append(paths)
         release_freed_memory()
 
-    try:
-        for report in reports:
-            if "pdf" in formats:
-                printed.append(printer.submit(_print_beside, report, out_dir, unit))
-            waiting.append(report)
-            if len(waiting) > 1:
+    with collecting_only_new():
+        try:
+            for report in reports:
+                if "pdf" in formats:
+                    printed.append(printer.submit(_print_beside, report, out_dir, unit))
+                waiting.append(report)
+                if len(waiting) > 1:
+                    write_others(waiting.popleft())
+                if len(printed) >= 2:  # the next report is not taken before the one before this is printed: memory
+                    printed[-2].result()
+            while waiting:
                 write_others(waiting.popleft())
-            if len(printed) >= 2:  # the next report is not taken before the one before this is printed: memory
-                printed[-2].result()
-        while waiting:
-            write_others(waiting.popleft())
-        if printed:
-            for paths, pdf in zip(written, printed, strict=True):
-                paths["pdf"] = pdf.result()
-    finally:
-        # on a failure here the PDFs not yet begun are dropped; the one being printed is written whole or not at all
-        printer.shutdown(wait=True, cancel_futures=True)
-        drawer.shutdown(wait=True, cancel_futures=True)
+            if printed:
+                for paths, pdf in zip(written, printed, strict=True):
+                    paths["pdf"] = pdf.result()
+        finally:
+            # on a failure here the PDFs not yet begun are dropped; the one being printed is written whole or not at all
+            printer.shutdown(wait=True, cancel_futures=True)
+            drawer.shutdown(wait=True, cancel_futures=True)
     return [{fmt: paths[fmt] for fmt in FORMATS if fmt in paths} for paths in written]
 
 
