@@ -63,6 +63,7 @@ def write_reports(reports: Iterable[ConsolidatedReport], out_dir: Path, formats:
         written.append(paths)
         release_freed_memory()
 
+    release_freed_memory()  # what the run let go before (its batch) is freed, not set aside with what lives
     with collecting_only_new():
         try:
             for report in reports:
