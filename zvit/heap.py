@@ -1,5 +1,5 @@
-"""The process's heap where the C library is glibc: threads share the heaps that exist, and what is freed goes back
-to the system. Elsewhere both are left to the C library."""
+"""The process's heap: where the C library is glibc, threads share the heaps that exist and what is freed goes back
+to the system (elsewhere both are left to the C library); and the cycle collector can leave aside what lives."""
 
 from __future__ import annotations
 
