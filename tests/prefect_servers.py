@@ -35,6 +35,21 @@ def wait_for(predicate: Callable[[], Any], seconds: float, what: str, every: flo
     raise AssertionError(f"timed out waiting for {what}")
 
 
+#: what a busy Prefect server answers (503: its SQLite database was locked); Prefect's own client asks again
+_BUSY = {429, 502, 503}
+
+
+def api_request(method: str, url: str, *, json: Any = None, timeout: float = 10, seconds: float = 60) -> httpx.Response:
+    """The Prefect API's answer to one request, asked again while the server says it is busy, as Prefect's own
+    client does: a 503 means the request's transaction was rolled back, so asking again makes nothing twice."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = httpx.request(method, url, json=json, timeout=timeout)
+        if response.status_code not in _BUSY or time.monotonic() > deadline:
+            return response
+        time.sleep(0.5)
+
+
 def api_healthy(api: str) -> bool:
     """True once the server at `api` answers its health check."""
     try:

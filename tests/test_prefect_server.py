@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.prefect_servers import api_healthy, server_settings, wait_for
+from tests.prefect_servers import api_healthy, api_request, server_settings, wait_for
 from zvit.intake import read_layouts
 from zvit.processes import stop
 from zvit.samples.docx_writer import write_docx
@@ -64,13 +63,13 @@ def _create_pool(api: str, name: str) -> None:
     """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
     from prefect.workers.process import ProcessWorker
 
-    response = httpx.post(f"{api}/work_pools/", timeout=10, json={
+    response = api_request("POST", f"{api}/work_pools/", json={
         "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template()})
     response.raise_for_status()
 
 
 def _deployment(api: str, flow: str, name: str) -> dict | None:
-    response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=5)
+    response = api_request("GET", f"{api}/deployments/name/{flow}/{name}")
     return response.json() if response.status_code == 200 else None
 
 
@@ -80,7 +79,7 @@ def _deployment_id(api: str, flow: str, name: str) -> str | None:
 
 
 def _final_state(api: str, run_id: str) -> str:
-    return str(wait_for(lambda: (state := httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"])
+    return str(wait_for(lambda: (state := api_request("GET", f"{api}/flow_runs/{run_id}").json()["state"]["type"])
                      in FINAL and state, 300, "the flow run to finish"))
 
 
@@ -100,7 +99,7 @@ def test_served_beside_a_work_pool_a_rejected_quarter_fails_and_a_ui_retry_compl
     run = _create_run(server, deployment, {"period": "2022-Q3"})
     assert _final_state(server, run["id"]) == "FAILED"
     # The name is given when the run starts, from the flow's template: the period it collects.
-    assert httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["name"] == "2022-Q3"
+    assert api_request("GET", f"{server}/flow_runs/{run['id']}").json()["name"] == "2022-Q3"
 
     # The department sends a corrected file: it replaces the rejected one in the inbox.
     corrected = tmp_path / "corrected.txt"
@@ -110,10 +109,10 @@ def test_served_beside_a_work_pool_a_rejected_quarter_fails_and_a_ui_retry_compl
     os.utime(third, (1665300000, 1665300000))
 
     # What the UI's Retry button does: force the failed run back to AwaitingRetry (a Scheduled state).
-    retry = httpx.post(f"{server}/flow_runs/{run['id']}/set_state", timeout=10, json={
+    retry = api_request("POST", f"{server}/flow_runs/{run['id']}/set_state", json={
         "state": {"type": "SCHEDULED", "name": "AwaitingRetry", "message": "Retry from the UI"}, "force": True})
     assert retry.json()["status"] == "ACCEPT"
-    wait_for(lambda: httpx.get(f"{server}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"] != "SCHEDULED",
+    wait_for(lambda: api_request("GET", f"{server}/flow_runs/{run['id']}").json()["state"]["type"] != "SCHEDULED",
           120, "the retried run to start")
     assert _final_state(server, run["id"]) == "COMPLETED"
 
@@ -148,7 +147,7 @@ def test_served_beside_a_work_pool_a_rejected_quarter_fails_and_a_ui_retry_compl
     assert single is not None
     missing = _create_run(server, single["id"], {"department": "upravlinnia-zvernen", "period": "2023-Q1"})
     assert _final_state(server, missing["id"]) == "FAILED"
-    message = httpx.get(f"{server}/flow_runs/{missing['id']}", timeout=5).json()["state"]["message"]
+    message = api_request("GET", f"{server}/flow_runs/{missing['id']}").json()["state"]["message"]
     assert "2023-Q1" in message and str(inbox.parent / "2023-Q1") in message
     shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
 
@@ -157,7 +156,7 @@ def _logs(api: str, run_id: str) -> list[dict]:
     """Every log line of a flow run (the API gives them 200 at a time)."""
     found: list[dict] = []
     while True:
-        page = httpx.post(f"{api}/logs/filter", timeout=10, json={
+        page = api_request("POST", f"{api}/logs/filter", json={
             "logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200, "offset": len(found)}).json()
         found += page
         if len(page) < 200:
@@ -170,8 +169,7 @@ def _create_run(api: str, deployment: str, parameters: dict) -> dict:
     answers: list[object] = []
 
     def created() -> dict | None:
-        answer = httpx.post(f"{api}/deployments/{deployment}/create_flow_run", timeout=10,
-                            json={"parameters": parameters})
+        answer = api_request("POST", f"{api}/deployments/{deployment}/create_flow_run", json={"parameters": parameters})
         answers.append((answer.status_code, answer.text[:300]))
         body = answer.json() if answer.status_code < 300 else {}
         return body if "id" in body else None
@@ -184,6 +182,6 @@ def _create_run(api: str, deployment: str, parameters: dict) -> dict:
 
 def _verdicts(api: str, key: str) -> dict:
     """The newest artifact of a key, as the UI's Artifacts page shows it."""
-    response = httpx.get(f"{api}/artifacts/{key}/latest", timeout=5)
+    response = api_request("GET", f"{api}/artifacts/{key}/latest")
     response.raise_for_status()
     return response.json()

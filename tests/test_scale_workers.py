@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import httpx
 import pytest
 from sqlalchemy import text
 
 from bench.generate import GeneratedQuarter, generate_quarter
 from flows.shard import split
-from tests.prefect_servers import api_healthy, free_port, wait_for
+from tests.prefect_servers import api_healthy, api_request, free_port, wait_for
 from tests.warehouse_fixtures import PostgresServer
 from zvit.notify import notifications
 from zvit.reading import file_sha256
@@ -162,31 +161,27 @@ def _create_pool(api: str, name: str) -> None:
     """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
     from prefect.workers.process import ProcessWorker
 
-    response = httpx.post(f"{api}/work_pools/", timeout=10, json={
-        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template()})
-    response.raise_for_status()
+    api_request("POST", f"{api}/work_pools/", json={
+        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template(),
+    }).raise_for_status()
 
 
 def _worker_names(api: str) -> list[str]:
-    response = httpx.post(f"{api}/work_pools/process/workers/filter", json={}, timeout=5)
+    response = api_request("POST", f"{api}/work_pools/process/workers/filter", json={})
     return [worker["name"] for worker in response.json()] if response.status_code == 200 else []
 
 
 def _deployment_id(api: str, flow: str, name: str) -> str:
-    response = httpx.get(f"{api}/deployments/name/{flow}/{name}", timeout=5)
-    response.raise_for_status()
-    return str(response.json()["id"])
+    return str(api_request("GET", f"{api}/deployments/name/{flow}/{name}").raise_for_status().json()["id"])
 
 
 def _flow_run(api: str, run_id: str) -> dict[str, Any]:
-    return dict(httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json())
+    return dict(api_request("GET", f"{api}/flow_runs/{run_id}").raise_for_status().json())
 
 
 def _runs_of(api: str, deployment_id: str) -> list[dict[str, Any]]:
-    response = httpx.post(f"{api}/flow_runs/filter", timeout=10,
-                          json={"deployments": {"id": {"any_": [deployment_id]}}})
-    response.raise_for_status()
-    return list(response.json())
+    return list(api_request("POST", f"{api}/flow_runs/filter", json={"deployments": {"id": {"any_": [deployment_id]}}})
+                .raise_for_status().json())
 
 
 @pytest.mark.slow
@@ -195,8 +190,9 @@ def test_a_quarter_split_over_two_workers_stores_every_submission_exactly_once(
         cluster: Cluster, environment: dict[str, str], tmp_path: Path) -> None:
     api, quarter = cluster.api, cluster.quarter
     sharded = _deployment_id(api, "collect-quarter-sharded", "quarterly-collection-sharded")
-    run = httpx.post(f"{api}/deployments/{sharded}/create_flow_run", timeout=10,
-                     json={"parameters": {"period": PERIOD}}).json()
+    # CI once got no run here (stop 24): the server was busy and said 503, which api_request now asks again
+    run = api_request("POST", f"{api}/deployments/{sharded}/create_flow_run",
+                      json={"parameters": {"period": PERIOD}}).raise_for_status().json()
     # The second worker joins once the first is full with the sharded run: the shards wait for it.
     wait_for(lambda: _flow_run(api, run["id"])["labels"].get("prefect.worker.name"), 120,
              "the sharded run to be taken by its worker")

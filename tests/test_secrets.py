@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from tests.prefect_servers import running_server, server_settings
+from tests.prefect_servers import api_request, running_server, server_settings
 from tests.smtp_fixtures import HOST, Received, free_port
 from tests.tools import postgres_bindir
 from tests.warehouse_fixtures import PostgresServer
@@ -212,7 +211,7 @@ def _api_records(api: str) -> dict[str, list[dict]]:
     for kind in ("flow_runs", "task_runs", "logs", "artifacts", "deployments", "variables"):
         records: list[dict] = []
         while True:
-            page = httpx.post(f"{api}/{kind}/filter", json={"limit": 200, "offset": len(records)}, timeout=30).json()
+            page = api_request("POST", f"{api}/{kind}/filter", json={"limit": 200, "offset": len(records)}, timeout=30).json()
             records += page
             if len(page) < 200:
                 break
