@@ -50,6 +50,15 @@ def api_request(method: str, url: str, *, json: Any = None, timeout: float = 10,
         time.sleep(0.5)
 
 
+def create_process_pool(api: str, name: str) -> None:
+    """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
+    from prefect.workers.process import ProcessWorker
+
+    api_request("POST", f"{api}/work_pools/", json={
+        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template(),
+    }).raise_for_status()
+
+
 def api_healthy(api: str) -> bool:
     """True once the server at `api` answers its health check."""
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prefect_servers import api_healthy, api_request, server_settings, wait_for
+from tests.prefect_servers import api_healthy, api_request, create_process_pool, server_settings, wait_for
 from zvit.intake import read_layouts
 from zvit.processes import stop
 from zvit.samples.docx_writer import write_docx
@@ -46,7 +46,7 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
     api = environment["PREFECT_API_URL"]
     try:
         wait_for(lambda: api_healthy(api), 120, "the Prefect server")
-        _create_pool(api, "process")
+        create_process_pool(api, "process")
         subprocess.run([sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--name", "quarterly-collection"],
                        env=environment, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=180)
         processes.append(subprocess.Popen([sys.executable, "-m", "zvit", "serve"], env=environment, cwd=ROOT,
@@ -57,15 +57,6 @@ def server(environment: dict[str, str], tmp_path: Path) -> Iterator[str]:
         for process in reversed(processes):
             stop(process, grace_seconds=20)
         log.close()
-
-
-def _create_pool(api: str, name: str) -> None:
-    """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
-    from prefect.workers.process import ProcessWorker
-
-    response = api_request("POST", f"{api}/work_pools/", json={
-        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template()})
-    response.raise_for_status()
 
 
 def _deployment(api: str, flow: str, name: str) -> dict | None:

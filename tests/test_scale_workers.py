@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bench.generate import GeneratedQuarter, generate_quarter
 from flows.shard import split
-from tests.prefect_servers import api_healthy, api_request, free_port, wait_for
+from tests.prefect_servers import api_healthy, api_request, create_process_pool, free_port, wait_for
 from tests.warehouse_fixtures import PostgresServer
 from zvit.notify import notifications
 from zvit.reading import file_sha256
@@ -146,7 +146,7 @@ def cluster(environment: dict[str, str], tmp_path: Path) -> Iterator[Cluster]:
         quarter = generate_quarter(tmp_path / "quarter", FILES, seed=8, programs=1, broken_share=0.0,
                                    rejected_share=0.05)
         wait_for(lambda: api_healthy(api), 120, "the Prefect server")
-        _create_pool(api, "process")
+        create_process_pool(api, "process")
         deploy = processes.start("prefect", "--no-prompt", "deploy", "--name", "quarterly-collection-sharded",
                                  "--name", "load-files")
         cluster = Cluster(api, quarter, processes)
@@ -155,15 +155,6 @@ def cluster(environment: dict[str, str], tmp_path: Path) -> Iterator[Cluster]:
         yield cluster
     finally:
         processes.stop()
-
-
-def _create_pool(api: str, name: str) -> None:
-    """`prefect work-pool create NAME --type process`, over the API (the CLI would take seconds to import)."""
-    from prefect.workers.process import ProcessWorker
-
-    api_request("POST", f"{api}/work_pools/", json={
-        "name": name, "type": "process", "base_job_template": ProcessWorker.get_default_base_job_template(),
-    }).raise_for_status()
 
 
 def _worker_names(api: str) -> list[str]:

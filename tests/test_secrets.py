@@ -211,7 +211,8 @@ def _api_records(api: str) -> dict[str, list[dict]]:
     for kind in ("flow_runs", "task_runs", "logs", "artifacts", "deployments", "variables"):
         records: list[dict] = []
         while True:
-            page = api_request("POST", f"{api}/{kind}/filter", json={"limit": 200, "offset": len(records)}, timeout=30).json()
+            page = api_request("POST", f"{api}/{kind}/filter", json={"limit": 200, "offset": len(records)},
+                               timeout=30).json()
             records += page
             if len(page) < 200:
                 break
